@@ -1,0 +1,5 @@
+import { CreateScans1795456800000 } from './1795456800000-CreateScans';
+import { CreateCertificates1795456800001 } from './1795456800001-CreateCertificates';
+
+/** Every migration, in order; listed explicitly so the compiled app and ts-jest load the same set. */
+export const migrations = [CreateScans1795456800000, CreateCertificates1795456800001];

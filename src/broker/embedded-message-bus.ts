@@ -1,0 +1,93 @@
+import { Logger } from '@nestjs/common';
+import Aedes from 'aedes';
+import { createServer, Server } from 'node:net';
+import { BusStatus, InboundHandler, MessageBus, PUBLISH_TIMEOUT_MS, withTimeout } from './message-bus';
+import { topicMatches } from './topic-matches';
+
+const DEFAULT_PORT = 1883;
+
+/**
+ * The aedes broker in this process. It has neither shared subscriptions nor MQTT 5, so embedded
+ * mode is a single instance. Scans are handled in aedes' `authorizePublish` hook, which runs before
+ * aedes sends the PUBACK: a scan the broker acknowledges to a scanner is already committed.
+ */
+export class EmbeddedMessageBus extends MessageBus {
+  private readonly logger = new Logger('EmbeddedMessageBus');
+  private readonly broker: Aedes;
+  private readonly server: Server;
+  private listeningPort?: number;
+  private inbound?: { filter: string; handler: InboundHandler };
+
+  /** `port` undefined: 1883, or any free port when 1883 is taken. */
+  constructor(private readonly port: number | undefined) {
+    super();
+    this.broker = new Aedes({
+      authorizePublish: (client, packet, callback) => {
+        if (!client || !this.inbound || !topicMatches(this.inbound.filter, packet.topic)) {
+          return callback(null);
+        }
+        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+        this.inbound.handler({ topic: packet.topic, payload }).then(
+          () => callback(null),
+          // aedes drops the client on an error: no PUBACK, so the scanner publishes it again.
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
+      },
+    });
+    this.broker.on('clientError', (client, error) =>
+      this.logger.debug(`client ${client.id}: ${error.message}`),
+    );
+    this.server = createServer(this.broker.handle);
+  }
+
+  async start(topicFilter: string, handler: InboundHandler): Promise<void> {
+    this.inbound = { filter: topicFilter, handler };
+    try {
+      this.listeningPort = await this.listen(this.port ?? DEFAULT_PORT);
+    } catch (error) {
+      if (this.port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      this.listeningPort = await this.listen(0);
+      this.logger.warn(
+        `port ${DEFAULT_PORT} is taken; the embedded MQTT broker listens on ${this.listeningPort} instead (set MQTT_PORT to choose)`,
+      );
+    }
+    this.logger.log(`Embedded MQTT broker listening on port ${this.listeningPort}`);
+  }
+
+  async publish(topic: string, payload: string): Promise<void> {
+    const packet = { cmd: 'publish' as const, topic, payload: Buffer.from(payload), qos: 1 as const, retain: false, dup: false };
+    await withTimeout(
+      new Promise<void>((resolve, reject) =>
+        this.broker.publish(packet, (error) => (error ? reject(error) : resolve())),
+      ),
+      PUBLISH_TIMEOUT_MS,
+      `publish to ${topic}`,
+    );
+  }
+
+  async close(): Promise<void> {
+    this.inbound = undefined;
+    await new Promise<void>((resolve) => this.broker.close(() => resolve()));
+    await new Promise<void>((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  status(): BusStatus {
+    return {
+      mode: 'embedded',
+      ready: this.server.listening && !this.broker.closed,
+      detail: { port: this.listeningPort, clients: this.broker.connectedClients },
+    };
+  }
+
+  private listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.server.once('error', onError);
+      this.server.listen(port, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+}

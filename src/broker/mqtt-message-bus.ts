@@ -1,0 +1,100 @@
+import { Logger } from '@nestjs/common';
+import { connect, IClientOptions, MqttClient } from 'mqtt';
+import { BusStatus, InboundHandler, MessageBus, PUBLISH_TIMEOUT_MS, withTimeout } from './message-bus';
+
+export interface MqttBusOptions {
+  url: string;
+  instanceId: string;
+  shareGroup: string;
+  subscriberConnections: number;
+  publisherConnections: number;
+}
+
+/**
+ * mqtt.js reads the next PUBLISH of a connection only after `handleMessage` calls back, and that
+ * call sends the PUBACK. So each subscriber connection holds one message until it is committed,
+ * and throughput comes from many connections in one shared-subscription group feeding one group
+ * committer. Verdicts go out on separate connections that never wait on a commit.
+ */
+export class MqttMessageBus extends MessageBus {
+  private readonly logger = new Logger('MqttMessageBus');
+  private readonly subscribers: MqttClient[] = [];
+  private readonly subscribed = new Set<MqttClient>();
+  private readonly publishers: MqttClient[] = [];
+  private nextPublisher = 0;
+
+  constructor(private readonly options: MqttBusOptions) {
+    super();
+  }
+
+  async start(topicFilter: string, handler: InboundHandler): Promise<void> {
+    const { instanceId, shareGroup, subscriberConnections, publisherConnections } = this.options;
+    const shared = `$share/${shareGroup}/${topicFilter}`;
+    for (let i = 0; i < publisherConnections; i++) {
+      this.publishers.push(this.connect(`${instanceId}-pub-${i}`, true));
+    }
+    for (let i = 0; i < subscriberConnections; i++) {
+      const client = this.connect(`${instanceId}-scans-${i}`, false);
+      client.handleMessage = (packet, done) => {
+        handler({ topic: packet.topic, payload: packet.payload as Buffer }).then(
+          () => done(),
+          // Not acknowledged: the broker redelivers it to this persistent session after a reconnect.
+          (error: unknown) => this.logger.warn(`scan message left unacknowledged: ${String(error)}`),
+        );
+      };
+      client.on('connect', (connack) => {
+        if (connack.sessionPresent) return void this.subscribed.add(client);
+        client.subscribe(shared, { qos: 1 }, (error) => {
+          if (error) this.logger.error(`subscribe to ${shared} failed: ${error.message}`);
+          else this.subscribed.add(client);
+        });
+      });
+      client.on('close', () => this.subscribed.delete(client));
+      this.subscribers.push(client);
+    }
+    await withTimeout(this.whenReady(), 10_000, 'connecting to the MQTT broker').catch((error) =>
+      this.logger.warn(`${String(error)}; carrying on and retrying in the background`),
+    );
+  }
+
+  async publish(topic: string, payload: string): Promise<void> {
+    const client = this.publishers[this.nextPublisher++ % this.publishers.length];
+    await withTimeout(client.publishAsync(topic, payload, { qos: 1 }), PUBLISH_TIMEOUT_MS, `publish to ${topic}`);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscribers, ...this.publishers].map((c) => c.endAsync(true)));
+  }
+
+  status(): BusStatus {
+    const connectedPublishers = this.publishers.filter((c) => c.connected).length;
+    return {
+      mode: 'external',
+      ready: this.subscribed.size === this.subscribers.length && connectedPublishers === this.publishers.length,
+      detail: {
+        subscribers: `${this.subscribed.size}/${this.subscribers.length}`,
+        publishers: `${connectedPublishers}/${this.publishers.length}`,
+      },
+    };
+  }
+
+  private connect(clientId: string, clean: boolean): MqttClient {
+    const options: IClientOptions = {
+      clientId,
+      clean,
+      protocolVersion: 4,
+      // Well above the longest database stall: while a commit is pending the connection reads nothing.
+      keepalive: 60,
+      reconnectPeriod: 1_000,
+      connectTimeout: 10_000,
+      resubscribe: false,
+    };
+    const client = connect(this.options.url, options);
+    client.on('error', (error) => this.logger.warn(`${clientId}: ${error.message}`));
+    return client;
+  }
+
+  private async whenReady(): Promise<void> {
+    while (!this.status().ready) await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,38 @@
+import { InvalidSettingsError, loadSettings } from './settings';
+
+describe('loadSettings', () => {
+  it('applies the defaults of PRODUCT.md when nothing is set', () => {
+    expect(loadSettings({})).toMatchObject({
+      PORT: 3000,
+      MQTT_PORT: undefined,
+      DATA_DIR: './.data',
+      DATABASE_URL: undefined,
+      MQTT_URL: undefined,
+    });
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadSettings({ DATABASE_URL: '', PORT: '' })).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: undefined,
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['MQTT_PORT', '-1'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['DATABASE_URL', 'not a url'],
+    ['MQTT_URL', 'http://localhost'],
+    ['DOCKPROOF_ADMIN_KEY', 'short'],
+    ['MQTT_TOPIC_PREFIX', 'no-trailing-slash'],
+  ])('refuses %s=%s with one message naming the setting', (name, value) => {
+    expect(() => loadSettings({ [name]: value })).toThrow(InvalidSettingsError);
+    expect(() => loadSettings({ [name]: value })).toThrow(new RegExp(`^Invalid setting ${name}=`));
+  });
+
+  it('names every bad setting in the one message', () => {
+    expect(() => loadSettings({ PORT: 'x', MQTT_PORT: 'y' })).toThrow(/PORT="x".*MQTT_PORT="y"/);
+  });
+});

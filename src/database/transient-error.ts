@@ -1,0 +1,18 @@
+const TRANSIENT_SQLSTATE = /^(08|53|57P0|57014|40001|40P01)/;
+const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+const TRANSIENT_MESSAGE =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|not queryable/i;
+
+/**
+ * True when retrying the same work later can succeed (the database is away, overloaded, or a
+ * transaction lost a race); false when the data itself is the problem.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const codes = [(error as { code?: unknown }).code, (error as { driverError?: { code?: unknown } }).driverError?.code];
+  for (const code of codes) {
+    if (typeof code !== 'string') continue;
+    if (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_ERRNO.has(code)) return true;
+  }
+  return TRANSIENT_MESSAGE.test(error.message);
+}

@@ -1,0 +1,50 @@
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { json, NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module';
+import type { Settings } from './config/settings';
+import { ErrorResponseFilter } from './common/error-response.filter';
+import { EmbeddedPostgres } from './database/embedded-postgres';
+
+export interface RunningDockProof {
+  app: INestApplication;
+  settings: Settings;
+  close(): Promise<void>;
+}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Starts DockProof: the embedded PostgreSQL when DATABASE_URL is unset, then the Nest app. */
+export async function startDockProof(settings: Settings): Promise<RunningDockProof> {
+  const logger = LEVELS.slice(0, LEVELS.indexOf(settings.LOG_LEVEL) + 1);
+  Logger.overrideLogger(logger);
+  const embedded = settings.DATABASE_URL ? undefined : new EmbeddedPostgres(settings.DATA_DIR);
+  const resolved = embedded ? { ...settings, DATABASE_URL: await embedded.start() } : settings;
+  try {
+    const app = await NestFactory.create(AppModule.forRoot(resolved), { bodyParser: false, logger });
+    configureHttp(app);
+    await app.listen(resolved.PORT);
+    return {
+      app,
+      settings: resolved,
+      close: async () => {
+        await app.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+const SCAN_UPLOAD = /^\/api\/v1\/sites\/[^/]+\/docks\/[^/]+\/scans\/?(\?|$)/;
+
+function configureHttp(app: INestApplication): void {
+  const parseJson = json({ limit: '1mb' });
+  // Scan uploads read their own body: an oversized or broken one is still kept as evidence.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    SCAN_UPLOAD.test(req.url) ? next() : parseJson(req, res, next),
+  );
+  app.useGlobalFilters(new ErrorResponseFilter());
+}

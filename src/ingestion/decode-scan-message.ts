@@ -1,0 +1,95 @@
+import type { z } from 'zod';
+import { MAX_EVENTS_PER_MESSAGE, ScanEvent, scanEventSchema } from './scan-event.schema';
+import { DockAddress, parseScanTopic } from './scan-topic';
+
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+export type DecodedEntry =
+  | { kind: 'scan'; event: ScanEvent }
+  | { kind: 'rejected'; eventId: string | null; reason: string; raw: Buffer; rawBytes: number };
+
+export interface DecodedMessage {
+  dock: DockAddress | null;
+  /** Verdicts go back as an array exactly when the scans came as one. */
+  isArray: boolean;
+  entries: DecodedEntry[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Pure: raw bytes of one scans message → its scan events, or the reasons they are unusable. */
+export function decodeScanMessage(
+  topic: string,
+  payload: Buffer,
+  prefix: string,
+  size = payload.length,
+): DecodedMessage {
+  const dock = parseScanTopic(topic, prefix);
+  const reject = (reason: string, eventId: string | null = null): DecodedMessage => ({
+    dock,
+    isArray: false,
+    entries: [{ kind: 'rejected', eventId, reason, raw: payload, rawBytes: size }],
+  });
+  if (!dock) return reject(`topic ${topic} is not sites/{siteId}/docks/{dockId}/scans with valid ids`);
+  if (size > MAX_MESSAGE_BYTES) {
+    return reject(`payload is ${size} bytes, over the limit of ${MAX_MESSAGE_BYTES}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(utf8.decode(payload));
+  } catch (error) {
+    const what = error instanceof TypeError ? 'not valid UTF-8' : 'not valid JSON';
+    return reject(`payload is ${what}`);
+  }
+  if (!Array.isArray(body)) {
+    const entry = decodeEvent(body, '', payload.subarray(0, size));
+    return { dock, isArray: false, entries: [entry] };
+  }
+  if (body.length === 0) return reject('payload is an empty array');
+  if (body.length > MAX_EVENTS_PER_MESSAGE) {
+    return reject(`payload has ${body.length} events, over the limit of ${MAX_EVENTS_PER_MESSAGE}`);
+  }
+  const entries = body.map((element, i) =>
+    decodeEvent(element, `[${i}]`, Buffer.from(JSON.stringify(element) ?? 'null')),
+  );
+  return { dock, isArray: true, entries };
+}
+
+function decodeEvent(body: unknown, path: string, raw: Buffer): DecodedEntry {
+  const result = scanEventSchema.safeParse(body);
+  if (result.success) return { kind: 'scan', event: result.data };
+  return {
+    kind: 'rejected',
+    eventId: readableEventId(body),
+    reason: describeIssues(result.error.issues, body, path),
+    raw,
+    rawBytes: raw.length,
+  };
+}
+
+/** `[3].scannedAt: is required; [3].code: must not be empty` — each bad field named. */
+export function describeIssues(issues: z.core.$ZodIssue[], body: unknown, pathPrefix = ''): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`));
+      const field = `${pathPrefix}${path.join('')}`.replace(/^\./, '');
+      const message = issue.path.length && valueAt(body, issue.path) === undefined ? 'is required' : issue.message;
+      return field ? `${field}: ${message}` : `payload ${message}`;
+    })
+    .join('; ');
+}
+
+function valueAt(body: unknown, path: PropertyKey[]): unknown {
+  let value = body;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function readableEventId(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null || !('eventId' in body)) return null;
+  const { eventId } = body as { eventId: unknown };
+  return typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 128 ? eventId : null;
+}

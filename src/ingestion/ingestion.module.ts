@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { BrokerModule } from '../broker/broker.module';
+import { VerificationModule } from '../verification/verification.module';
+import { IngestionService } from './ingestion.service';
+import { ScansController } from './scans.controller';
+import { ScansMqttHandler } from './scans.mqtt';
+import { ScansRepository } from './scans.repository';
+
+@Module({
+  imports: [BrokerModule, VerificationModule],
+  controllers: [ScansController],
+  providers: [IngestionService, ScansRepository, ScansMqttHandler],
+  exports: [IngestionService, BrokerModule],
+})
+export class IngestionModule {}

@@ -1,0 +1,249 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { SETTINGS } from '../config/config.module';
+import type { Settings } from '../config/settings';
+import { isTransientDatabaseError } from '../database/transient-error';
+import { parseGs1 } from '../gs1/parse-gs1';
+import { VerificationService } from '../verification/verification.service';
+import { rejectedVerdict, Verdict } from '../verification/verdict';
+import { DecodedMessage, decodeScanMessage } from './decode-scan-message';
+import { GroupCommitter } from './group-committer';
+import type { ScanEvent } from './scan-event.schema';
+import { DockAddress, verdictTopic } from './scan-topic';
+import { RejectedRow, ScanRow, ScansRepository } from './scans.repository';
+
+export interface InboundScanMessage {
+  source: 'mqtt' | 'http';
+  topic: string;
+  /** The bytes received, or their first part when the message was too large to keep whole. */
+  payload: Buffer;
+  /** Size as received, when `payload` holds only its first part. */
+  totalBytes?: number;
+  receivedAt: Date;
+}
+
+export interface MessageOutcome {
+  /** Where the scanner listens for the answer; null when the topic names no dock. */
+  verdictTopic: string | null;
+  isArray: boolean;
+  verdicts: Verdict[];
+}
+
+interface PendingScan {
+  event: ScanEvent;
+  dock: DockAddress;
+  message: InboundScanMessage;
+}
+
+export class ShuttingDownError extends Error {}
+
+const MAX_RETRY_DELAY_MS = 5_000;
+const MAX_MESSAGES_PER_COMMIT = 256;
+const CONCURRENT_COMMITS = 2;
+
+/**
+ * Turns a batch of raw scans messages into committed scans and verdicts in one transaction:
+ * decode, verify against facts looked up for the whole batch, insert what is new, and answer a
+ * re-sent eventId with its first verdict.
+ */
+@Injectable()
+export class IngestionService {
+  private readonly logger = new Logger(IngestionService.name);
+  private stopping = false;
+  private readonly committer = new GroupCommitter<InboundScanMessage, MessageOutcome>(
+    (messages) => this.ingest(messages),
+    { maxBatch: MAX_MESSAGES_PER_COMMIT, maxConcurrent: CONCURRENT_COMMITS },
+  );
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly verification: VerificationService,
+    private readonly scans: ScansRepository,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  /** Resolves once the message is committed, sharing the commit with whatever else is waiting. */
+  submit(message: InboundScanMessage): Promise<MessageOutcome> {
+    if (this.stopping) return Promise.reject(new ShuttingDownError('DockProof is shutting down'));
+    return this.committer.submit(message);
+  }
+
+  /** Work under way finishes; a commit that cannot happen is given up, leaving messages unacknowledged. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.committer.drain();
+  }
+
+  get backlog(): number {
+    return this.committer.depth;
+  }
+
+  async ingest(messages: InboundScanMessage[]): Promise<MessageOutcome[]> {
+    const now = new Date();
+    const prefix = this.settings.MQTT_TOPIC_PREFIX;
+    const decoded = messages.map((m) =>
+      decodeScanMessage(m.topic, m.payload, prefix, m.totalBytes ?? m.payload.length),
+    );
+    try {
+      const verdicts = await this.retryWhileTransient(() =>
+        this.dataSource.transaction((db) => this.store(db, messages, decoded, now)),
+      );
+      return decoded.map((d, i) => this.outcome(messages[i], d, verdicts, now));
+    } catch (error) {
+      if (error instanceof ShuttingDownError || isTransientDatabaseError(error)) throw error;
+      // One bad message must not fail its whole batch again and again: isolate it.
+      if (messages.length > 1) {
+        const outcomes: MessageOutcome[] = [];
+        for (const message of messages) outcomes.push(...(await this.ingest([message])));
+        return outcomes;
+      }
+      return [await this.deadLetter(messages[0], decoded[0], error, now)];
+    }
+  }
+
+  private async store(
+    db: EntityManager,
+    messages: InboundScanMessage[],
+    decoded: DecodedMessage[],
+    now: Date,
+  ): Promise<Map<string, Verdict>> {
+    const pending = firstOfEachEventId(messages, decoded);
+    const barcodes = pending.map((p) => parseGs1(p.event.code, now));
+    const outcomes = await this.verification.verifyAll(
+      db,
+      pending.map((p, i) => ({ direction: p.event.direction, barcode: barcodes[i] })),
+    );
+    const rows: ScanRow[] = pending.map((p, i) => {
+      const barcode = barcodes[i];
+      const unit = barcode.ok && barcode.kind === 'unit' ? barcode : undefined;
+      const { status, reasons, item } = outcomes[i];
+      return {
+        eventId: p.event.eventId,
+        siteId: p.dock.siteId,
+        dockId: p.dock.dockId,
+        scannerId: p.event.scannerId,
+        direction: p.event.direction,
+        scannedAt: p.event.scannedAt,
+        receivedAt: p.message.receivedAt,
+        source: p.message.source,
+        code: p.event.code,
+        palletSscc: p.event.palletSscc ?? null,
+        gtin: unit?.gtin ?? null,
+        lot: unit?.lot ?? null,
+        serial: unit?.serial ?? null,
+        expiry: unit?.expiry ?? null,
+        sscc: barcode.ok && barcode.kind === 'pallet' ? barcode.sscc : null,
+        verdict: { eventId: p.event.eventId, status, reasons, ...(item && { item }), flagId: null, verifiedAt: now.toISOString() },
+      };
+    });
+    const inserted = await this.scans.insertNew(db, rows);
+    const earlier = await this.scans.findVerdicts(
+      db,
+      rows.filter((r) => !inserted.has(r.eventId)).map((r) => r.eventId),
+    );
+    await this.scans.insertRejected(db, rejectedRows(messages, decoded));
+    return new Map(rows.map((r) => [r.eventId, earlier.get(r.eventId) ?? r.verdict]));
+  }
+
+  private outcome(
+    message: InboundScanMessage,
+    decoded: DecodedMessage,
+    verdicts: Map<string, Verdict>,
+    now: Date,
+  ): MessageOutcome {
+    return {
+      verdictTopic: this.verdictTopicFor(message.topic, decoded.dock),
+      isArray: decoded.isArray,
+      verdicts: decoded.entries.map((entry) =>
+        entry.kind === 'scan'
+          ? verdicts.get(entry.event.eventId)!
+          : rejectedVerdict(entry.eventId, entry.reason, now),
+      ),
+    };
+  }
+
+  private verdictTopicFor(topic: string, dock: DockAddress | null): string | null {
+    if (dock) return verdictTopic(this.settings.MQTT_TOPIC_PREFIX, dock);
+    return topic.endsWith('/scans') ? `${topic.slice(0, -'scans'.length)}verdicts` : null;
+  }
+
+  /** The last resort for a message that cannot be stored: keep it as rejected, with the reason. */
+  private async deadLetter(
+    message: InboundScanMessage,
+    decoded: DecodedMessage,
+    error: unknown,
+    now: Date,
+  ): Promise<MessageOutcome> {
+    const reason = `message could not be stored: ${error instanceof Error ? error.message : String(error)}`;
+    this.logger.error(`${reason} (topic ${message.topic})`);
+    const eventId = decoded.entries.length === 1 ? entryEventId(decoded.entries[0]) : null;
+    await this.retryWhileTransient(() =>
+      this.dataSource.transaction((db) =>
+        this.scans.insertRejected(db, [{ ...rowBase(message), eventId, reason, payload: message.payload }]),
+      ),
+    );
+    return {
+      verdictTopic: this.verdictTopicFor(message.topic, decoded.dock),
+      isArray: false,
+      verdicts: [rejectedVerdict(eventId, reason, now)],
+    };
+  }
+
+  private async retryWhileTransient<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isTransientDatabaseError(error)) throw error;
+        if (this.stopping) throw new ShuttingDownError('shutting down while the database is unavailable');
+        const delay = Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** attempt);
+        if (attempt === 0 || delay === MAX_RETRY_DELAY_MS) {
+          this.logger.warn(`database unavailable (${(error as Error).message}); retrying in ${delay} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}
+
+function firstOfEachEventId(messages: InboundScanMessage[], decoded: DecodedMessage[]): PendingScan[] {
+  const first = new Map<string, PendingScan>();
+  decoded.forEach((d, i) => {
+    for (const entry of d.entries) {
+      if (entry.kind === 'scan' && d.dock && !first.has(entry.event.eventId)) {
+        first.set(entry.event.eventId, { event: entry.event, dock: d.dock, message: messages[i] });
+      }
+    }
+  });
+  return [...first.values()];
+}
+
+function rejectedRows(messages: InboundScanMessage[], decoded: DecodedMessage[]): RejectedRow[] {
+  return decoded.flatMap((d, i) =>
+    d.entries.flatMap((entry) =>
+      entry.kind === 'rejected'
+        ? [
+            {
+              ...rowBase(messages[i]),
+              eventId: entry.eventId,
+              reason: entry.reason,
+              payload: entry.raw,
+              totalBytes: entry.rawBytes,
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
+function rowBase(
+  message: InboundScanMessage,
+): Pick<RejectedRow, 'receivedAt' | 'source' | 'topic' | 'totalBytes'> {
+  const { receivedAt, source, topic } = message;
+  return { receivedAt, source, topic, totalBytes: message.totalBytes ?? message.payload.length };
+}
+
+function entryEventId(entry: DecodedMessage['entries'][number]): string | null {
+  return entry.kind === 'scan' ? entry.event.eventId : entry.eventId;
+}

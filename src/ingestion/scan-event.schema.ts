@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { hasValidCheckDigit } from '../gs1/check-digit';
+
+export const identifierSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, {
+  message: 'must be 1-64 characters of A-Z a-z 0-9 . _ -',
+});
+
+/** PostgreSQL text cannot hold NUL, and no barcode carries control characters but GS (U+001D). */
+const barcodeText = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(512, 'must be at most 512 characters')
+  .refine((code) => !/[\u0000-\u001c\u001e\u001f\u007f]/.test(code), {
+    message: 'must not contain control characters other than GS (U+001D)',
+  });
+
+export const scanEventSchema = z.strictObject({
+  eventId: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters')
+    .regex(/^[\u0021-\u007e]+$/, 'must be printable ASCII without spaces'),
+  scannerId: identifierSchema,
+  scannedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' }),
+  direction: z.enum(['inbound', 'outbound'], { message: 'must be "inbound" or "outbound"' }),
+  code: barcodeText,
+  palletSscc: z
+    .string()
+    .regex(/^\d{18}$/, 'must be an 18-digit SSCC')
+    .refine(hasValidCheckDigit, 'has a wrong check digit')
+    .optional(),
+});
+
+export type ScanEvent = z.infer<typeof scanEventSchema>;
+
+export const MAX_EVENTS_PER_MESSAGE = 500;

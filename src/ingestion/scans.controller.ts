@@ -1,0 +1,50 @@
+import { Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { SETTINGS } from '../config/config.module';
+import type { Settings } from '../config/settings';
+import type { Verdict } from '../verification/verdict';
+import { MAX_MESSAGE_BYTES } from './decode-scan-message';
+import { IngestionService } from './ingestion.service';
+import { readCappedBody } from './read-capped-body';
+
+/** The HTTP fallback for scanners: the same decoding, commit and verdicts as over MQTT. */
+@Controller('api/v1/sites/:siteId/docks/:dockId/scans')
+export class ScansController {
+  constructor(
+    private readonly ingestion: IngestionService,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  async upload(
+    @Param('siteId') siteId: string,
+    @Param('dockId') dockId: string,
+    @Req() req: Request,
+  ): Promise<Verdict | Verdict[]> {
+    const body = await readCappedBody(req, MAX_MESSAGE_BYTES + 1);
+    const outcome = await this.ingestion.submit({
+      source: 'http',
+      topic: `${this.settings.MQTT_TOPIC_PREFIX}sites/${siteId}/docks/${dockId}/scans`,
+      payload: body.head,
+      totalBytes: body.totalBytes,
+      receivedAt: new Date(),
+    });
+    if (outcome.isArray) return outcome.verdicts;
+    const [verdict] = outcome.verdicts;
+    if (verdict.status === 'rejected') {
+      const status =
+        body.totalBytes > MAX_MESSAGE_BYTES ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST;
+      throw new HttpException(
+        {
+          statusCode: status,
+          error: status === HttpStatus.BAD_REQUEST ? 'Bad Request' : 'Payload Too Large',
+          message: verdict.reasons[0].message,
+          details: { verdict },
+        },
+        status,
+      );
+    }
+    return verdict;
+  }
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { orderedVerdict, Verdict } from '../verification/verdict';
+
+export interface ScanRow {
+  eventId: string;
+  siteId: string;
+  dockId: string;
+  scannerId: string;
+  direction: 'inbound' | 'outbound';
+  scannedAt: string;
+  receivedAt: Date;
+  source: 'mqtt' | 'http';
+  code: string;
+  palletSscc: string | null;
+  gtin: string | null;
+  lot: string | null;
+  serial: string | null;
+  expiry: string | null;
+  sscc: string | null;
+  verdict: Verdict;
+}
+
+export interface RejectedRow {
+  receivedAt: Date;
+  source: 'mqtt' | 'http';
+  topic: string;
+  eventId: string | null;
+  reason: string;
+  payload: Buffer;
+  totalBytes: number;
+}
+
+/** Rejected payloads are kept for inspection up to this many bytes; the full size is recorded. */
+export const REJECTED_PAYLOAD_KEEP_BYTES = 64 * 1024;
+
+/** Set-based writes: one statement per table per commit, whatever the batch size. */
+@Injectable()
+export class ScansRepository {
+  /** Inserts the scans not stored yet; returns the event ids it inserted. */
+  async insertNew(db: EntityManager, rows: ScanRow[]): Promise<Set<string>> {
+    if (!rows.length) return new Set();
+    const column = <K extends keyof ScanRow>(key: K) => rows.map((r) => r[key]);
+    const inserted: Array<{ event_id: string }> = await db.query(
+      `INSERT INTO scans (event_id, site_id, dock_id, scanner_id, direction, scanned_at, received_at,
+                          source, code, pallet_sscc, gtin, lot, serial, expiry, sscc, status,
+                          reason_codes, verdict)
+       SELECT e, si, d, sc, dir, sa, ra, src, code, ps, g, l, se, ex, ss, st, string_to_array(rc, ','), v
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                     $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                     $13::text[], $14::date[], $15::text[], $16::text[], $17::text[], $18::jsonb[])
+           AS t(e, si, d, sc, dir, sa, ra, src, code, ps, g, l, se, ex, ss, st, rc, v)
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id`,
+      [
+        column('eventId'),
+        column('siteId'),
+        column('dockId'),
+        column('scannerId'),
+        column('direction'),
+        column('scannedAt'),
+        column('receivedAt'),
+        column('source'),
+        column('code'),
+        column('palletSscc'),
+        column('gtin'),
+        column('lot'),
+        column('serial'),
+        column('expiry'),
+        column('sscc'),
+        rows.map((r) => r.verdict.status),
+        rows.map((r) => r.verdict.reasons.map((reason) => reason.code).join(',')),
+        rows.map((r) => JSON.stringify(r.verdict)),
+      ],
+    );
+    return new Set(inserted.map((r) => r.event_id));
+  }
+
+  async findVerdicts(db: EntityManager, eventIds: string[]): Promise<Map<string, Verdict>> {
+    if (!eventIds.length) return new Map();
+    const rows: Array<{ event_id: string; verdict: Verdict }> = await db.query(
+      `SELECT event_id, verdict FROM scans WHERE event_id = ANY($1::text[])`,
+      [eventIds],
+    );
+    return new Map(rows.map((r) => [r.event_id, orderedVerdict(r.verdict)]));
+  }
+
+  /** The same rejected payload on the same topic is kept once, like a re-sent scan. */
+  async insertRejected(db: EntityManager, rows: RejectedRow[]): Promise<void> {
+    if (!rows.length) return;
+    await db.query(
+      `INSERT INTO rejected_messages (received_at, source, topic, event_id, reason, payload,
+                                      payload_bytes, payload_sha256)
+       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[],
+                            $6::bytea[], $7::int[], $8::bytea[])
+       ON CONFLICT ON CONSTRAINT rejected_messages_once DO NOTHING`,
+      [
+        rows.map((r) => r.receivedAt),
+        rows.map((r) => r.source),
+        rows.map((r) => r.topic),
+        rows.map((r) => r.eventId),
+        rows.map((r) => r.reason),
+        rows.map((r) => r.payload.subarray(0, REJECTED_PAYLOAD_KEEP_BYTES)),
+        rows.map((r) => r.totalBytes),
+        rows.map((r) => createHash('sha256').update(r.payload).digest()),
+      ],
+    );
+  }
+}
