@@ -21,6 +21,7 @@ describe('loadSettings', () => {
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
+    ['PORT', '-1'],
     ['MQTT_PORT', '-1'],
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['DATABASE_URL', 'not a url'],

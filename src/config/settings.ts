@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 const identifier = /^[A-Za-z0-9._-]{1,64}$/;
 
-const port = z.coerce.number().int().min(1).max(65535);
+// 0 asks the kernel for any free port (tests run many instances side by side).
+const port = z.coerce.number().int().min(0).max(65535);
 
 const urlWithScheme = (schemes: string[]) =>
   z

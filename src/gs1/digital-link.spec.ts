@@ -54,25 +54,40 @@ describe('parseDigitalLink', () => {
   });
 
   it('decodes percent-escapes and reads "+" in the query as a space', () => {
-    expect(parseDigitalLink('https://x.example/01/09506000134352/10/A%2FB%2B?21=C%26D', NOW)).toEqual(
-      { ok: true, ais: { '01': '09506000134352', '10': 'A/B+', '21': 'C&D' } },
-    );
+    expect(
+      parseDigitalLink('https://x.example/01/09506000134352/10/A%2FB%2B?21=C%26D', NOW),
+    ).toEqual({ ok: true, ais: { '01': '09506000134352', '10': 'A/B+', '21': 'C&D' } });
     const plus = parseDigitalLink('https://x.example/01/09506000134352?10=A+B', NOW);
     expect(!plus.ok && plus.error).toContain('not allowed: a space');
   });
 
   it.each([
-    ['https://id.gs1.org/01/09506000134353', 'GTIN 09506000134353 has a wrong check digit (expected 2)'],
-    ['https://id.gs1.org/01/9506000134353', 'GTIN 09506000134353 has a wrong check digit (expected 2)'],
-    ['https://id.gs1.org/00/106141412345678909', 'SSCC 106141412345678909 has a wrong check digit (expected 8)'],
-    ['https://id.gs1.org/01/950600013435', '(01) GTIN must be 14 digits long, not 12'],
+    [
+      'https://id.gs1.org/01/09506000134353',
+      'GTIN 09506000134353 has a wrong check digit (expected 2)',
+    ],
+    [
+      'https://id.gs1.org/01/9506000134353',
+      'GTIN 09506000134353 has a wrong check digit (expected 2)',
+    ],
+    [
+      'https://id.gs1.org/00/106141412345678909',
+      'SSCC 106141412345678909 has a wrong check digit (expected 8)',
+    ],
+    ['https://id.gs1.org/01/95060001343', '(01) GTIN must be 14 digits long, not 11'],
     ['https://id.gs1.org/01/0950600013435A', '(01) GTIN must contain digits only'],
     ['https://id.gs1.org/01/09506000134352?9999=1', 'Unknown application identifier (9999)'],
     ['https://id.gs1.org/01/09506000134352?05=1', 'Unknown application identifier (05)'],
-    ['https://id.gs1.org/01/09506000134352/17/281231', '(17) USE BY OR EXPIRY belongs in the query'],
+    [
+      'https://id.gs1.org/01/09506000134352/17/281231',
+      '(17) USE BY OR EXPIRY belongs in the query',
+    ],
     ['https://id.gs1.org/01/09506000134352/10/A?10=B', '(10) BATCH/LOT appears twice'],
     ['https://id.gs1.org/01/09506000134352/10/%E0%A4%A', 'badly encoded character'],
-    ['https://id.gs1.org/01/09506000134352?17=280230', '(17) USE BY OR EXPIRY 280230 is not a valid date'],
+    [
+      'https://id.gs1.org/01/09506000134352?17=280230',
+      '(17) USE BY OR EXPIRY 280230 is not a valid date',
+    ],
     ['https://id.gs1.org/01/09506000134352?17', '(17) USE BY OR EXPIRY has no value'],
     ['https://id.gs1.org/01/09506000134352/10/', 'not a GS1 Digital Link'],
     ['https://id.gs1.org/01/09506000134352/21', 'not a GS1 Digital Link'],

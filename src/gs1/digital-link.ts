@@ -1,11 +1,18 @@
 import { DIGITAL_LINK_KEYS, lookupAi } from './application-identifiers';
-import { Gs1Element, checkScanLength, collectAis, describeAi, normaliseGtin } from './element';
-import { Gs1AisResult } from './element-string';
+import {
+  Gs1AisResult,
+  Gs1Element,
+  checkScanLength,
+  collectAis,
+  describeAi,
+  normaliseGtin,
+} from './element';
 import { attempt, fail } from './gs1-error';
 
 const SCHEME_AND_HOST = /^https?:\/\/[^/?#]*/i;
 const NUMERIC = /^\d+$/;
-const NOT_A_DIGITAL_LINK = 'The link is not a GS1 Digital Link: no GTIN, SSCC or other GS1 key in it';
+const NOT_A_DIGITAL_LINK =
+  'The link is not a GS1 Digital Link: no GTIN, SSCC or other GS1 key in it';
 
 /** True for http(s) URIs and bare paths, the shapes a GS1 Digital Link can take. */
 export function isDigitalLink(text: string): boolean {

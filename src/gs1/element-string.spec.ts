@@ -1,4 +1,4 @@
-import { GS, parseElementString, stripScannerPrefix } from './element-string';
+import { GS, declaresAiData, parseElementString, stripScannerPrefix } from './element-string';
 
 const NOW = new Date('2025-06-15T12:00:00Z');
 const UNIT_AIS = { '01': '09506000134352', '17': '281231', '10': 'ABC123', '21': 'SN0001' };
@@ -14,6 +14,16 @@ describe('stripScannerPrefix', () => {
     ['](010950', '](010950'],
   ])('turns %p into %p', (scan, expected) => {
     expect(stripScannerPrefix(scan)).toBe(expected);
+  });
+});
+
+describe('declaresAiData', () => {
+  it.each([']C1', ']e0', ']d2', ']Q3', ']J1', GS, `]d1${GS}`])('is true after %p', (prefix) => {
+    expect(declaresAiData(`${prefix}0109506000134352`)).toBe(true);
+  });
+
+  it.each(['', ']E0', ']I1', ']Q1', ']d1'])('is false after %p', (prefix) => {
+    expect(declaresAiData(`${prefix}09506000134352`)).toBe(false);
   });
 });
 
@@ -50,9 +60,10 @@ describe('parseElementString', () => {
   });
 
   it('reads a measure and a 4-digit AI', () => {
-    expect(parseElementString(`01095060001343523103000750${GS}7003280101123010L1`, NOW)).toEqual(
-      { ok: true, ais: { '01': '09506000134352', '3103': '000750', '7003': '2801011230', '10': 'L1' } },
-    );
+    expect(parseElementString(`01095060001343523103000750${GS}7003280101123010L1`, NOW)).toEqual({
+      ok: true,
+      ais: { '01': '09506000134352', '3103': '000750', '7003': '2801011230', '10': 'L1' },
+    });
   });
 
   it('allows the same AI twice with the same value', () => {
@@ -69,18 +80,24 @@ describe('parseElementString', () => {
   it.each([
     ['', 'The scan is empty'],
     ['(01', 'The bracketed code is malformed at character 1'],
-    ['(01)09506000134352(1)2', '(01) GTIN must be 14 digits long, not 17'],
+    ['(01)09506000134352(1)2', '(01) GTIN must be 14 digits long, not 18'],
     ['(01)09506000134352(12345)2', '(01) GTIN must be 14 digits long, not 22'],
     ['(0A)1', 'The bracketed code is malformed at character 1'],
     ['AB01', 'The scan is not GS1 data: expected an application identifier at character 1'],
-    ['010950600013435210A' + GS + 'X', 'expected an application identifier at character 22'],
+    ['010950600013435210A' + GS + 'X', 'expected an application identifier at character 21'],
     ['01095060001343520512', 'Unknown application identifier starting with 05'],
     ['0109506000134352239X', 'Unknown application identifier (239)'],
     ['(01)09506000134352(239)X', 'Unknown application identifier (239)'],
     ['(01)09506000134352(10)A(10)B', '(10) BATCH/LOT appears twice with different values'],
-    ['(01)09506000134352(10)AB CD', '(10) BATCH/LOT contains a character that is not allowed: a space'],
+    [
+      '(01)09506000134352(10)AB CD',
+      '(10) BATCH/LOT contains a character that is not allowed: a space',
+    ],
     ['(01)09506000134352(10)AB#', '(10) BATCH/LOT contains a character that is not allowed: "#"'],
-    ['(01)09506000134352(10)ABé', '(10) BATCH/LOT contains a character that is not allowed: U+00E9'],
+    [
+      '(01)09506000134352(10)ABé',
+      '(10) BATCH/LOT contains a character that is not allowed: U+00E9',
+    ],
     [`0109506000134352${GS}10AB\tC`, 'not allowed: U+0009'],
     ['(01)09506000134352(17)28123', '(17) USE BY OR EXPIRY must be 6 digits long, not 5'],
     [`0109506000134352172812${GS}10A`, '(17) USE BY OR EXPIRY must be 6 digits long, not 4'],

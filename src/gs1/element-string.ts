@@ -1,15 +1,15 @@
 import { AiSpec, aiLengthForPrefix, lookupAi } from './application-identifiers';
-import { Gs1Element, checkScanLength, collectAis } from './element';
-import { Gs1Outcome, attempt, fail } from './gs1-error';
+import { Gs1AisResult, Gs1Element, checkScanLength, collectAis } from './element';
+import { attempt, fail } from './gs1-error';
 
 /** ASCII 29, which scanners send for FNC1. */
 export const GS = '\u001d';
 
 const SYMBOLOGY_ID = /^\][A-Za-z]\d/;
+// GS1-128, GS1 DataBar, GS1 DataMatrix, GS1 QR Code, GS1 DotCode: symbols that always carry AIs.
+const GS1_SYMBOLOGY_IDS: ReadonlySet<string> = new Set([']C1', ']e0', ']d2', ']Q3', ']J1']);
 const LEADING_GS = /^\u001d+/;
 const BRACKETED_AI = /^\((\d{2,4})\)/;
-
-export type Gs1AisResult = Gs1Outcome<{ ais: Record<string, string> }>;
 
 /**
  * Parses GS1 element strings, bracketed `(01)...(10)...` or raw as a scanner
@@ -25,6 +25,11 @@ export function parseElementString(code: string, now: Date): Gs1AisResult {
 /** Drops a symbology identifier such as `]d2` and a leading FNC1 (sent as GS). */
 export function stripScannerPrefix(scan: string): string {
   return scan.replace(SYMBOLOGY_ID, '').replace(LEADING_GS, '');
+}
+
+/** True when the symbology identifier or a leading FNC1 says the data is GS1 element strings. */
+export function declaresAiData(scan: string): boolean {
+  return GS1_SYMBOLOGY_IDS.has(scan.slice(0, 3)) || scan.replace(SYMBOLOGY_ID, '').startsWith(GS);
 }
 
 export function readElementString(text: string): Gs1Element[] {

@@ -1,12 +1,14 @@
 import { AiComponent, AiSpec, firstDisallowedChar, lookupAi } from './application-identifiers';
 import { gs1CheckDigit, hasValidCheckDigit } from './check-digit';
 import { parseGs1Date } from './gs1-date';
-import { fail } from './gs1-error';
+import { Gs1Outcome, fail } from './gs1-error';
 
 export interface Gs1Element {
   ai: string;
   value: string;
 }
+
+export type Gs1AisResult = Gs1Outcome<{ ais: Record<string, string> }>;
 
 /** Scanners never produce more; refusing early keeps hostile input cheap. */
 export const MAX_SCAN_LENGTH = 512;

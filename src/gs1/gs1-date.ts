@@ -3,6 +3,7 @@ const YYMMDD = /^(\d\d)(\d\d)(\d\d)$/;
 /**
  * Reads a GS1 YYMMDD date (AIs 11-17) as ISO `YYYY-MM-DD`, or null if it is
  * not a real date. DD = 00 stands for the last day of the month.
+ * Throws RangeError if `now` is an invalid Date (a caller bug, not bad data).
  */
 export function parseGs1Date(yymmdd: string, now: Date): string | null {
   const match = YYMMDD.exec(yymmdd);

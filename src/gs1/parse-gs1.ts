@@ -1,6 +1,6 @@
 import { isDigitalLink, readDigitalLink } from './digital-link';
 import { Gs1Element, checkScanLength, collectAis, normaliseGtin } from './element';
-import { readElementString, stripScannerPrefix } from './element-string';
+import { declaresAiData, readElementString, stripScannerPrefix } from './element-string';
 import { parseGs1Date } from './gs1-date';
 import { attempt, fail } from './gs1-error';
 
@@ -8,8 +8,7 @@ export { gs1CheckDigit, hasValidCheckDigit } from './check-digit';
 export { parseDigitalLink } from './digital-link';
 export { normaliseGtin } from './element';
 export { parseElementString } from './element-string';
-export type { Gs1AisResult } from './element-string';
-export type { Gs1Element } from './element';
+export type { Gs1AisResult, Gs1Element } from './element';
 export { parseGs1Date } from './gs1-date';
 
 export interface Gs1Unit {
@@ -38,14 +37,15 @@ export type Gs1ParseResult = ({ ok: true } & (Gs1Unit | Gs1Pallet)) | { ok: fals
 export function parseGs1(code: string, now: Date): Gs1ParseResult {
   return attempt(() => {
     checkScanLength(code);
-    const text = stripScannerPrefix(code.trim());
-    return classify(collectAis(readAnyForm(text), now), now);
+    return classify(collectAis(readAnyForm(code.trim()), now), now);
   });
 }
 
-function readAnyForm(text: string): Gs1Element[] {
+function readAnyForm(scan: string): Gs1Element[] {
+  const text = stripScannerPrefix(scan);
   if (isDigitalLink(text)) return readDigitalLink(text);
-  return readBareKey(text) ?? readElementString(text);
+  const bareKey = declaresAiData(scan) ? undefined : readBareKey(text);
+  return bareKey ?? readElementString(text);
 }
 
 // A linear barcode (EAN-13, UPC-A, ITF-14, ...) carries only the digits, without an AI.

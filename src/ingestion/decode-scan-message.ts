@@ -34,12 +34,17 @@ export function decodeScanMessage(
   if (size > MAX_MESSAGE_BYTES) {
     return reject(`payload is ${size} bytes, over the limit of ${MAX_MESSAGE_BYTES}`);
   }
+  let text: string;
   let body: unknown;
   try {
-    body = JSON.parse(utf8.decode(payload));
-  } catch (error) {
-    const what = error instanceof TypeError ? 'not valid UTF-8' : 'not valid JSON';
-    return reject(`payload is ${what}`);
+    text = utf8.decode(payload);
+  } catch {
+    return reject('payload is not valid UTF-8');
+  }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return reject('payload is not valid JSON');
   }
   if (!Array.isArray(body)) {
     const entry = decodeEvent(body, '', payload.subarray(0, size));

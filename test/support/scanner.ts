@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { connectAsync, MqttClient } from 'mqtt';
+
+export interface ScanEventBody {
+  eventId: string;
+  scannerId: string;
+  scannedAt: string;
+  direction: 'inbound' | 'outbound';
+  code: string;
+  palletSscc?: string;
+}
+
+export interface VerdictBody {
+  eventId: string | null;
+  status: 'verified' | 'suspicious' | 'rejected';
+  reasons: Array<{ code: string; message: string }>;
+  item?: Record<string, string>;
+  flagId: string | null;
+  verifiedAt: string;
+}
+
+export function scanEvent(overrides: Partial<ScanEventBody> = {}): ScanEventBody {
+  return {
+    eventId: randomUUID(),
+    scannerId: 'SCN-7',
+    scannedAt: new Date().toISOString(),
+    direction: 'inbound',
+    code: '(01)09506000134352(10)ABC123(21)SN0001',
+    ...overrides,
+  };
+}
+
+/**
+ * A dock scanner as PRODUCT.md describes it: QoS 1 publishes, and any scan without a verdict
+ * within the timeout is published again with the same eventId, with back-off.
+ */
+export class SimulatedScanner {
+  readonly verdicts = new Map<string, VerdictBody>();
+  /** Every verdict message received, in order (a message is one verdict or an array). */
+  readonly messages: Array<VerdictBody | VerdictBody[]> = [];
+
+  private constructor(
+    private readonly client: MqttClient,
+    readonly scansTopic: string,
+  ) {
+    client.on('message', (_topic, payload) => {
+      const body = JSON.parse(payload.toString()) as VerdictBody | VerdictBody[];
+      this.messages.push(body);
+      for (const verdict of Array.isArray(body) ? body : [body]) {
+        if (verdict.eventId && !this.verdicts.has(verdict.eventId)) this.verdicts.set(verdict.eventId, verdict);
+      }
+    });
+  }
+
+  static async connect(url: string, prefix: string, siteId: string, dockId: string): Promise<SimulatedScanner> {
+    const client = await connectAsync(url, {
+      clientId: `scanner-${randomUUID()}`,
+      reconnectPeriod: 200,
+      connectTimeout: 5_000,
+    });
+    await client.subscribeAsync(`${prefix}sites/${siteId}/docks/${dockId}/verdicts`, { qos: 1 });
+    return new SimulatedScanner(client, `${prefix}sites/${siteId}/docks/${dockId}/scans`);
+  }
+
+  publishRaw(payload: string | Buffer): Promise<unknown> {
+    return this.client.publishAsync(this.scansTopic, payload, { qos: 1 });
+  }
+
+  /** The next verdict message after `count` messages have arrived. */
+  async nextMessage(count = this.messages.length, timeoutMs = 10_000): Promise<VerdictBody | VerdictBody[]> {
+    await this.until(() => this.messages.length > count, timeoutMs);
+    return this.messages[count];
+  }
+
+  /** Publishes the events (one per message, or as arrays) and re-sends until each has a verdict. */
+  async scanUntilAnswered(
+    events: ScanEventBody[],
+    options: { arrays?: number; timeoutMs?: number; deadlineMs?: number } = {},
+  ): Promise<void> {
+    const { arrays = 0, timeoutMs = 2_000, deadlineMs = 120_000 } = options;
+    const deadline = Date.now() + deadlineMs;
+    let wait = timeoutMs;
+    for (;;) {
+      const missing = events.filter((e) => !this.verdicts.has(e.eventId));
+      if (!missing.length) return;
+      if (Date.now() > deadline) throw new Error(`${missing.length} scans never got a verdict`);
+      const messages = arrays ? chunk(missing, arrays) : missing;
+      await Promise.all(messages.map((m) => this.publishRaw(JSON.stringify(m)).catch(() => undefined)));
+      await this.until(() => events.every((e) => this.verdicts.has(e.eventId)), wait).catch(() => undefined);
+      wait = Math.min(wait * 2, 10_000);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync(true);
+  }
+
+  private async until(done: () => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for verdicts');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}

@@ -1,0 +1,49 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const MAIN = join(__dirname, '../../dist/src/main.js');
+
+/** DockProof as a real process (built by `npm test`'s pretest step), for crash and start-up tests. */
+export class ServiceProcess {
+  private output = '';
+  private exit?: Promise<number | null>;
+  private child?: ChildProcess;
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  get log(): string {
+    return this.output;
+  }
+
+  start(): this {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.env };
+    for (const key of ['DATABASE_URL', 'MQTT_URL'] as const) if (!this.env[key]) delete env[key];
+    this.child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.output = '';
+    const collect = (chunk: Buffer) => (this.output += chunk.toString());
+    this.child.stdout!.on('data', collect);
+    this.child.stderr!.on('data', collect);
+    this.exit = new Promise((resolve) => this.child!.once('exit', (code) => resolve(code)));
+    return this;
+  }
+
+  async waitHealthy(port: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child?.exitCode !== null) throw new Error(`service exited:\n${this.output}`);
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`service not healthy after ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  async kill(signal: NodeJS.Signals): Promise<number | null> {
+    this.child?.kill(signal);
+    return this.exited();
+  }
+
+  exited(): Promise<number | null> {
+    return this.exit ?? Promise.resolve(null);
+  }
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { loadSettings, Settings } from '../../src/config/settings';
+import { findFreePort } from '../../src/database/free-port';
+import { RunningDockProof, startDockProof } from '../../src/dockproof';
+import { MessageBus } from '../../src/broker/message-bus';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface TestApp {
+  dockproof: RunningDockProof;
+  http: Server;
+  db: TestDatabase;
+  /** Where simulated scanners connect: the machine's broker (MQTT_URL) or this app's embedded one. */
+  mqttUrl: string;
+  prefix: string;
+  settings: Settings;
+  close(): Promise<void>;
+}
+
+export function uniqueId(label: string): string {
+  return `${label}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Test-run settings: own database, data folder, topic prefix, share group and instance id. */
+export async function testSettings(db: TestDatabase, overrides: Record<string, string> = {}): Promise<Settings> {
+  const embeddedBroker = !process.env.MQTT_URL;
+  return loadSettings({
+    PORT: '0',
+    DATABASE_URL: db.url,
+    MQTT_URL: process.env.MQTT_URL ?? '',
+    MQTT_PORT: embeddedBroker ? String(await findFreePort()) : '',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'dockproof-test-')),
+    DOCKPROOF_INSTANCE_ID: uniqueId('test'),
+    MQTT_TOPIC_PREFIX: `${uniqueId('t')}/`,
+    MQTT_SHARE_GROUP: uniqueId('g'),
+    MQTT_SUBSCRIBER_CONNECTIONS: '4',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  });
+}
+
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const settings = await testSettings(db, overrides);
+  const dockproof = await startDockProof(settings);
+  const bus = dockproof.app.get(MessageBus);
+  const mqttUrl = settings.MQTT_URL ?? `mqtt://127.0.0.1:${String(bus.status().detail.port)}`;
+  return {
+    dockproof,
+    http: dockproof.app.getHttpServer() as Server,
+    db,
+    mqttUrl,
+    prefix: settings.MQTT_TOPIC_PREFIX,
+    settings,
+    close: async () => {
+      await dockproof.close();
+      await db.drop();
+      rmSync(settings.DATA_DIR, { recursive: true, force: true });
+    },
+  };
+}
