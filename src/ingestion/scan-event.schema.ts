@@ -14,7 +14,8 @@ const barcodeText = z
     message: 'must not contain control characters other than GS (U+001D)',
   });
 
-export const scanEventSchema = z.strictObject({
+// Unknown fields are dropped, not refused: scanners may send more than DockProof reads.
+export const scanEventSchema = z.object({
   eventId: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters')
     .regex(/^[\u0021-\u007e]+$/, 'must be printable ASCII without spaces'),
   scannerId: identifierSchema,
