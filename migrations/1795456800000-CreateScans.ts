@@ -26,7 +26,9 @@ export class CreateScans1795456800000 implements MigrationInterface {
         verdict      jsonb NOT NULL
       )`);
     await db.query(`CREATE INDEX scans_site_scanned_at ON scans (site_id, scanned_at)`);
-    await db.query(`CREATE INDEX scans_gtin_serial ON scans (gtin, serial) WHERE serial IS NOT NULL`);
+    await db.query(
+      `CREATE INDEX scans_gtin_serial ON scans (gtin, serial) WHERE serial IS NOT NULL`,
+    );
     await db.query(`
       CREATE TABLE rejected_messages (
         id             bigserial PRIMARY KEY,

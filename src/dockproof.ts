@@ -21,7 +21,10 @@ export async function startDockProof(settings: Settings): Promise<RunningDockPro
   const embedded = settings.DATABASE_URL ? undefined : new EmbeddedPostgres(settings.DATA_DIR);
   const resolved = embedded ? { ...settings, DATABASE_URL: await embedded.start() } : settings;
   try {
-    const app = await NestFactory.create(AppModule.forRoot(resolved), { bodyParser: false, logger });
+    const app = await NestFactory.create(AppModule.forRoot(resolved), {
+      bodyParser: false,
+      logger,
+    });
     configureHttp(app);
     await app.listen(resolved.PORT);
     return {

@@ -32,10 +32,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   // Input never crashes the service; a bug that escapes a handler is logged, not fatal.
-  process.on('unhandledRejection', (reason) => logger.error(`unhandled rejection: ${String(reason)}`));
+  process.on('unhandledRejection', (reason) =>
+    logger.error(`unhandled rejection: ${String(reason)}`),
+  );
 }
 
 main().catch((error: unknown) => {
-  console.error(`DockProof did not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `DockProof did not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -15,10 +15,22 @@ const TEN_MB = Buffer.alloc(10 * 1024 * 1024, 'x');
 const badPayloads: Array<[string, string | Buffer, RegExp]> = [
   ['not JSON', '{"eventId": "a",', /not valid JSON/],
   ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), /not valid UTF-8/],
-  ['wrong types', JSON.stringify({ ...scanEvent({ eventId: 'wrong-types' }), direction: 42, scannedAt: true }), /scannedAt: .*; direction: /],
-  ['a missing field', JSON.stringify({ ...scanEvent({ eventId: 'missing-code' }), code: undefined }), /code: is required/],
+  [
+    'wrong types',
+    JSON.stringify({ ...scanEvent({ eventId: 'wrong-types' }), direction: 42, scannedAt: true }),
+    /scannedAt: .*; direction: /,
+  ],
+  [
+    'a missing field',
+    JSON.stringify({ ...scanEvent({ eventId: 'missing-code' }), code: undefined }),
+    /code: is required/,
+  ],
   ['a JSON number', '42', /expected object/],
-  ['an array of 501 events', JSON.stringify(Array.from({ length: 501 }, () => scanEvent())), /501 events, over the limit of 500/],
+  [
+    'an array of 501 events',
+    JSON.stringify(Array.from({ length: 501 }, () => scanEvent())),
+    /501 events, over the limit of 500/,
+  ],
   ['a 10 MB payload', TEN_MB, /10485760 bytes, over the limit/],
 ];
 
@@ -64,12 +76,18 @@ describe('bad input', () => {
     it('over HTTP: a clear 4xx error, kept with its reason, service still answering', async () => {
       const res = await request(app.http)
         .post('/api/v1/sites/AMS1/docks/D9/scans')
-        .set('content-type', Buffer.isBuffer(payload) ? 'application/octet-stream' : 'application/json')
+        .set(
+          'content-type',
+          Buffer.isBuffer(payload) ? 'application/octet-stream' : 'application/json',
+        )
         .send(payload);
       expect([400, 413]).toContain(res.status);
       expect(res.body).toMatchObject({ statusCode: res.status, error: expect.any(String) });
       expect(res.body.message).toMatch(reason);
-      expect(res.body.details.verdict).toMatchObject({ status: 'rejected', reasons: [{ code: 'INVALID_PAYLOAD' }] });
+      expect(res.body.details.verdict).toMatchObject({
+        status: 'rejected',
+        reasons: [{ code: 'INVALID_PAYLOAD' }],
+      });
       const [row] = await rejectedRows('http');
       expect(row.reason).toMatch(reason);
       expect(row.payload_bytes).toBe(Buffer.byteLength(payload));

@@ -62,14 +62,20 @@ describe('crash durability', () => {
         await restarted.kill('SIGTERM');
       }
 
-      const [stored] = await db.query<{ rows: number; distinct_events: number; with_verdict: number }>(
+      const [stored] = await db.query<{
+        rows: number;
+        distinct_events: number;
+        with_verdict: number;
+      }>(
         `SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct_events,
                 count(*) FILTER (WHERE verdict->>'eventId' = event_id)::int AS with_verdict
            FROM scans`,
       );
       expect(stored).toEqual({ rows: SCANS, distinct_events: SCANS, with_verdict: SCANS });
       const storedIds = await db.query<{ event_id: string }>('SELECT event_id FROM scans');
-      expect(new Set(storedIds.map((r) => r.event_id))).toEqual(new Set(events.map((e) => e.eventId)));
+      expect(new Set(storedIds.map((r) => r.event_id))).toEqual(
+        new Set(events.map((e) => e.eventId)),
+      );
       for (const event of events) {
         expect(scanner.verdicts.get(event.eventId)?.status).toBe('suspicious');
       }

@@ -21,7 +21,13 @@ describe('embedded services', () => {
     const port = await findFreePort();
     // MQTT_PORT unset with 1883 taken (by the machine's Mosquitto, or here by us): a free port instead.
     const blocker = await occupy(1883);
-    const env = { PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', MQTT_URL: '', MQTT_PORT: '' };
+    const env = {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      MQTT_URL: '',
+      MQTT_PORT: '',
+    };
     const event = scanEvent();
 
     const first = new ServiceProcess(env).start();
@@ -32,11 +38,19 @@ describe('embedded services', () => {
     expect(health.broker.mode).toBe('embedded');
     expect(health.broker.port).not.toBe(1883);
     const mqttPort = health.broker.port;
-    const scanner = await SimulatedScanner.connect(`mqtt://127.0.0.1:${mqttPort}`, '', 'AMS1', 'D1');
+    const scanner = await SimulatedScanner.connect(
+      `mqtt://127.0.0.1:${mqttPort}`,
+      '',
+      'AMS1',
+      'D1',
+    );
     await scanner.scanUntilAnswered([event]);
     await scanner.close();
     const firstVerdict = scanner.verdicts.get(event.eventId);
-    expect(firstVerdict).toMatchObject({ status: 'suspicious', reasons: [{ code: 'UNKNOWN_BATCH' }] });
+    expect(firstVerdict).toMatchObject({
+      status: 'suspicious',
+      reasons: [{ code: 'UNKNOWN_BATCH' }],
+    });
     await expect(first.kill('SIGTERM')).resolves.toBe(0);
     blocker?.close();
 
@@ -60,9 +74,14 @@ describe('embedded services', () => {
     ['MQTT_PORT', '99999'],
   ])('refuses to start with %s=%s, naming the setting', (name, value) => {
     const env: NodeJS.ProcessEnv = { ...process.env, [name]: value };
-    const result = spawnSync(process.execPath, [join(__dirname, '../dist/src/main.js')], { env, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [join(__dirname, '../dist/src/main.js')], {
+      env,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^Invalid setting ${name}=`))]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^Invalid setting ${name}=`)),
+    ]);
   });
 });
 

@@ -29,8 +29,13 @@ describe('scans over MQTT', () => {
       flagId: null,
     });
     expect(new Date(verdict.verifiedAt).getTime()).not.toBeNaN();
-    const rows = await app.db.query('SELECT site_id, dock_id, status, pallet_sscc FROM scans WHERE event_id = $1', [event.eventId]);
-    expect(rows).toEqual([{ site_id: 'AMS1', dock_id: 'D1', status: 'suspicious', pallet_sscc: '106141412345678908' }]);
+    const rows = await app.db.query(
+      'SELECT site_id, dock_id, status, pallet_sscc FROM scans WHERE event_id = $1',
+      [event.eventId],
+    );
+    expect(rows).toEqual([
+      { site_id: 'AMS1', dock_id: 'D1', status: 'suspicious', pallet_sscc: '106141412345678908' },
+    ]);
   });
 
   it('answers an array of scans with an array of verdicts in the same order', async () => {
@@ -60,19 +65,28 @@ describe('scans over MQTT', () => {
     await scanner.publishRaw(JSON.stringify({ ...event, code: '(01)09506000134353' }));
     const second = await scanner.nextMessage(count + 1);
     expect(second).toEqual(first);
-    const rows = await app.db.query('SELECT count(*)::int AS n FROM scans WHERE event_id = $1', [event.eventId]);
+    const rows = await app.db.query('SELECT count(*)::int AS n FROM scans WHERE event_id = $1', [
+      event.eventId,
+    ]);
     expect(rows).toEqual([{ n: 1 }]);
   });
 
   it('gives the same verdict to a scan re-sent over HTTP', async () => {
     const event = scanEvent();
     await scanner.scanUntilAnswered([event]);
-    const res = await request(app.http).post('/api/v1/sites/AMS1/docks/D1/scans').send(event).expect(200);
+    const res = await request(app.http)
+      .post('/api/v1/sites/AMS1/docks/D1/scans')
+      .send(event)
+      .expect(200);
     expect(res.body).toEqual(scanner.verdicts.get(event.eventId));
   });
 
   it('reports database and broker readiness on /health', async () => {
     const res = await request(app.http).get('/health').expect(200);
-    expect(res.body).toMatchObject({ status: 'ok', database: { ready: true }, broker: { ready: true } });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      database: { ready: true },
+      broker: { ready: true },
+    });
   });
 });

@@ -1,7 +1,13 @@
 import { Logger } from '@nestjs/common';
 import Aedes from 'aedes';
 import { createServer, Server } from 'node:net';
-import { BusStatus, InboundHandler, MessageBus, PUBLISH_TIMEOUT_MS, withTimeout } from './message-bus';
+import {
+  BusStatus,
+  InboundHandler,
+  MessageBus,
+  PUBLISH_TIMEOUT_MS,
+  withTimeout,
+} from './message-bus';
 import { topicMatches } from './topic-matches';
 
 const DEFAULT_PORT = 1883;
@@ -26,7 +32,9 @@ export class EmbeddedMessageBus extends MessageBus {
         if (!client || !this.inbound || !topicMatches(this.inbound.filter, packet.topic)) {
           return callback(null);
         }
-        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+        const payload = Buffer.isBuffer(packet.payload)
+          ? packet.payload
+          : Buffer.from(packet.payload);
         this.inbound.handler({ topic: packet.topic, payload }).then(
           () => callback(null),
           // aedes drops the client on an error: no PUBACK, so the scanner publishes it again.
@@ -45,7 +53,8 @@ export class EmbeddedMessageBus extends MessageBus {
     try {
       this.listeningPort = await this.listen(this.port ?? DEFAULT_PORT);
     } catch (error) {
-      if (this.port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      if (this.port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE')
+        throw error;
       this.listeningPort = await this.listen(0);
       this.logger.warn(
         `port ${DEFAULT_PORT} is taken; the embedded MQTT broker listens on ${this.listeningPort} instead (set MQTT_PORT to choose)`,
@@ -55,7 +64,14 @@ export class EmbeddedMessageBus extends MessageBus {
   }
 
   async publish(topic: string, payload: string): Promise<void> {
-    const packet = { cmd: 'publish' as const, topic, payload: Buffer.from(payload), qos: 1 as const, retain: false, dup: false };
+    const packet = {
+      cmd: 'publish' as const,
+      topic,
+      payload: Buffer.from(payload),
+      qos: 1 as const,
+      retain: false,
+      dup: false,
+    };
     await withTimeout(
       new Promise<void>((resolve, reject) =>
         this.broker.publish(packet, (error) => (error ? reject(error) : resolve())),
@@ -68,7 +84,9 @@ export class EmbeddedMessageBus extends MessageBus {
   async close(): Promise<void> {
     this.inbound = undefined;
     await new Promise<void>((resolve) => this.broker.close(() => resolve()));
-    await new Promise<void>((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server.listening ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   status(): BusStatus {

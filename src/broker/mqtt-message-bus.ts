@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { connect, IClientOptions, MqttClient } from 'mqtt';
-import { BusStatus, InboundHandler, MessageBus, PUBLISH_TIMEOUT_MS, withTimeout } from './message-bus';
+import {
+  BusStatus,
+  InboundHandler,
+  MessageBus,
+  PUBLISH_TIMEOUT_MS,
+  withTimeout,
+} from './message-bus';
 
 export interface MqttBusOptions {
   url: string;
@@ -39,7 +45,8 @@ export class MqttMessageBus extends MessageBus {
         handler({ topic: packet.topic, payload: packet.payload as Buffer }).then(
           () => done(),
           // Not acknowledged: the broker redelivers it to this persistent session after a reconnect.
-          (error: unknown) => this.logger.warn(`scan message left unacknowledged: ${String(error)}`),
+          (error: unknown) =>
+            this.logger.warn(`scan message left unacknowledged: ${String(error)}`),
         );
       };
       client.on('connect', (connack) => {
@@ -59,7 +66,11 @@ export class MqttMessageBus extends MessageBus {
 
   async publish(topic: string, payload: string): Promise<void> {
     const client = this.publishers[this.nextPublisher++ % this.publishers.length];
-    await withTimeout(client.publishAsync(topic, payload, { qos: 1 }), PUBLISH_TIMEOUT_MS, `publish to ${topic}`);
+    await withTimeout(
+      client.publishAsync(topic, payload, { qos: 1 }),
+      PUBLISH_TIMEOUT_MS,
+      `publish to ${topic}`,
+    );
   }
 
   async close(): Promise<void> {
@@ -70,7 +81,9 @@ export class MqttMessageBus extends MessageBus {
     const connectedPublishers = this.publishers.filter((c) => c.connected).length;
     return {
       mode: 'external',
-      ready: this.subscribed.size === this.subscribers.length && connectedPublishers === this.publishers.length,
+      ready:
+        this.subscribed.size === this.subscribers.length &&
+        connectedPublishers === this.publishers.length,
       detail: {
         subscribers: `${this.subscribed.size}/${this.subscribers.length}`,
         publishers: `${connectedPublishers}/${this.publishers.length}`,

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
@@ -12,7 +19,8 @@ export class ErrorResponseFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const body = exception.getResponse();
-      const fields = typeof body === 'object' ? (body as Record<string, unknown>) : { message: body };
+      const fields =
+        typeof body === 'object' ? (body as Record<string, unknown>) : { message: body };
       res.status(statusCode).json({
         statusCode,
         error: fields.error ?? STATUS_CODES[statusCode] ?? 'Error',
@@ -21,7 +29,9 @@ export class ErrorResponseFilter implements ExceptionFilter {
       });
       return;
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
       error: 'Internal Server Error',

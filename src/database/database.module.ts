@@ -12,7 +12,8 @@ export class DatabaseNotDurableError extends Error {}
     TypeOrmModule.forRootAsync({
       inject: [SETTINGS],
       useFactory: (settings: Settings) => {
-        if (!settings.DATABASE_URL) throw new Error('DATABASE_URL must be resolved before start-up');
+        if (!settings.DATABASE_URL)
+          throw new Error('DATABASE_URL must be resolved before start-up');
         return { ...typeormOptions(settings.DATABASE_URL), retryAttempts: 3, retryDelay: 1000 };
       },
       dataSourceFactory: async (options) => {

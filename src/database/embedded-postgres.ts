@@ -40,10 +40,14 @@ export class EmbeddedPostgres {
       createPostgresUser: true,
       authMethod: 'scram-sha-256',
       postgresFlags: [
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', 'unix_socket_directories=',
-        '-c', 'synchronous_commit=on',
-        '-c', 'fsync=on',
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'synchronous_commit=on',
+        '-c',
+        'fsync=on',
       ],
       onLog: (message: string) => this.logger.debug(message.trim()),
       onError: (error: unknown) => this.logger.error(String(error)),
@@ -81,7 +85,9 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      DATABASE,
+    ]);
     if (rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
   } finally {
     await client.end();

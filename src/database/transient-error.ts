@@ -1,5 +1,11 @@
 const TRANSIENT_SQLSTATE = /^(08|53|57P0|57014|40001|40P01)/;
-const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+const TRANSIENT_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+]);
 const TRANSIENT_MESSAGE =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|not queryable/i;
 
@@ -9,7 +15,10 @@ const TRANSIENT_MESSAGE =
  */
 export function isTransientDatabaseError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const codes = [(error as { code?: unknown }).code, (error as { driverError?: { code?: unknown } }).driverError?.code];
+  const codes = [
+    (error as { code?: unknown }).code,
+    (error as { driverError?: { code?: unknown } }).driverError?.code,
+  ];
   for (const code of codes) {
     if (typeof code !== 'string') continue;
     if (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_ERRNO.has(code)) return true;

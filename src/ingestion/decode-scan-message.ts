@@ -30,7 +30,8 @@ export function decodeScanMessage(
     isArray: false,
     entries: [{ kind: 'rejected', eventId, reason, raw: payload, rawBytes: size }],
   });
-  if (!dock) return reject(`topic ${topic} is not sites/{siteId}/docks/{dockId}/scans with valid ids`);
+  if (!dock)
+    return reject(`topic ${topic} is not sites/{siteId}/docks/{dockId}/scans with valid ids`);
   if (size > MAX_MESSAGE_BYTES) {
     return reject(`payload is ${size} bytes, over the limit of ${MAX_MESSAGE_BYTES}`);
   }
@@ -78,7 +79,10 @@ export function describeIssues(issues: z.core.$ZodIssue[], body: unknown, pathPr
     .map((issue) => {
       const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`));
       const field = `${pathPrefix}${path.join('')}`.replace(/^\./, '');
-      const message = issue.path.length && valueAt(body, issue.path) === undefined ? 'is required' : issue.message;
+      const message =
+        issue.path.length && valueAt(body, issue.path) === undefined
+          ? 'is required'
+          : issue.message;
       return field ? `${field}: ${message}` : `payload ${message}`;
     })
     .join('; ');
@@ -96,5 +100,7 @@ function valueAt(body: unknown, path: PropertyKey[]): unknown {
 function readableEventId(body: unknown): string | null {
   if (typeof body !== 'object' || body === null || !('eventId' in body)) return null;
   const { eventId } = body as { eventId: unknown };
-  return typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 128 ? eventId : null;
+  return typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 128
+    ? eventId
+    : null;
 }

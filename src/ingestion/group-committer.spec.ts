@@ -45,7 +45,9 @@ describe('GroupCommitter', () => {
       },
       { maxBatch: 10, maxConcurrent: 1 },
     );
-    await expect(Promise.all([committer.submit(1), committer.submit(2)])).rejects.toThrow('database down');
+    await expect(Promise.all([committer.submit(1), committer.submit(2)])).rejects.toThrow(
+      'database down',
+    );
     fail = false;
     await expect(committer.submit(3)).resolves.toBe(3);
   });

@@ -45,7 +45,8 @@ export class GroupCommitter<T, R> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.running >= this.options.maxConcurrent || !this.waiting.length) return;
+    if (this.scheduled || this.running >= this.options.maxConcurrent || !this.waiting.length)
+      return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;

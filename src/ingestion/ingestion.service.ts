@@ -134,7 +134,14 @@ export class IngestionService {
         serial: unit?.serial ?? null,
         expiry: unit?.expiry ?? null,
         sscc: barcode.ok && barcode.kind === 'pallet' ? barcode.sscc : null,
-        verdict: { eventId: p.event.eventId, status, reasons, ...(item && { item }), flagId: null, verifiedAt: now.toISOString() },
+        verdict: {
+          eventId: p.event.eventId,
+          status,
+          reasons,
+          ...(item && { item }),
+          flagId: null,
+          verifiedAt: now.toISOString(),
+        },
       };
     });
     const inserted = await this.scans.insertNew(db, rows);
@@ -180,7 +187,9 @@ export class IngestionService {
     const eventId = decoded.entries.length === 1 ? entryEventId(decoded.entries[0]) : null;
     await this.retryWhileTransient(() =>
       this.dataSource.transaction((db) =>
-        this.scans.insertRejected(db, [{ ...rowBase(message), eventId, reason, payload: message.payload }]),
+        this.scans.insertRejected(db, [
+          { ...rowBase(message), eventId, reason, payload: message.payload },
+        ]),
       ),
     );
     return {
@@ -196,10 +205,13 @@ export class IngestionService {
         return await work();
       } catch (error) {
         if (!isTransientDatabaseError(error)) throw error;
-        if (this.stopping) throw new ShuttingDownError('shutting down while the database is unavailable');
+        if (this.stopping)
+          throw new ShuttingDownError('shutting down while the database is unavailable');
         const delay = Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** attempt);
         if (attempt === 0 || delay === MAX_RETRY_DELAY_MS) {
-          this.logger.warn(`database unavailable (${(error as Error).message}); retrying in ${delay} ms`);
+          this.logger.warn(
+            `database unavailable (${(error as Error).message}); retrying in ${delay} ms`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -207,7 +219,10 @@ export class IngestionService {
   }
 }
 
-function firstOfEachEventId(messages: InboundScanMessage[], decoded: DecodedMessage[]): PendingScan[] {
+function firstOfEachEventId(
+  messages: InboundScanMessage[],
+  decoded: DecodedMessage[],
+): PendingScan[] {
   const first = new Map<string, PendingScan>();
   decoded.forEach((d, i) => {
     for (const entry of d.entries) {

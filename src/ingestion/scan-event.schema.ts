@@ -16,7 +16,10 @@ const barcodeText = z
 
 // Unknown fields are dropped, not refused: scanners may send more than DockProof reads.
 export const scanEventSchema = z.object({
-  eventId: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters')
+  eventId: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters')
     .regex(/^[\u0021-\u007e]+$/, 'must be printable ASCII without spaces'),
   scannerId: identifierSchema,
   scannedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' }),

@@ -1,4 +1,13 @@
-import { Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
+import {
+  Controller,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Req,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';

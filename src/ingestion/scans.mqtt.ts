@@ -1,4 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InboundMessage, MessageBus } from '../broker/message-bus';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
@@ -26,7 +32,12 @@ export class ScansMqttHandler implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async handle({ topic, payload }: InboundMessage): Promise<void> {
-    const outcome = await this.ingestion.submit({ source: 'mqtt', topic, payload, receivedAt: new Date() });
+    const outcome = await this.ingestion.submit({
+      source: 'mqtt',
+      topic,
+      payload,
+      receivedAt: new Date(),
+    });
     if (!outcome.verdictTopic) return;
     const body = JSON.stringify(outcome.isArray ? outcome.verdicts : outcome.verdicts[0]);
     // The scans are committed either way; a scanner that hears no verdict sends the scan again.

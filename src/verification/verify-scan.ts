@@ -40,11 +40,18 @@ export function verifyScan(scan: ScanToVerify, facts: ScanFacts): VerificationOu
 
 function batchReasons(item: VerdictItem, facts: ScanFacts): Reason[] {
   if (facts.certificates.length > 0) return [];
-  const what = item.lot ? `GTIN ${item.gtin} lot ${item.lot}` : `GTIN ${item.gtin} serial ${item.serial ?? '(none)'}`;
+  const what = item.lot
+    ? `GTIN ${item.gtin} lot ${item.lot}`
+    : `GTIN ${item.gtin} serial ${item.serial ?? '(none)'}`;
   return [{ code: 'UNKNOWN_BATCH', message: `no supplier certificate covers ${what}` }];
 }
 
-function itemOf(unit: { gtin: string; lot?: string; serial?: string; expiry?: string }): VerdictItem {
+function itemOf(unit: {
+  gtin: string;
+  lot?: string;
+  serial?: string;
+  expiry?: string;
+}): VerdictItem {
   const item: VerdictItem = { gtin: unit.gtin };
   if (unit.lot !== undefined) item.lot = unit.lot;
   if (unit.serial !== undefined) item.serial = unit.serial;

@@ -47,12 +47,18 @@ export class SimulatedScanner {
       const body = JSON.parse(payload.toString()) as VerdictBody | VerdictBody[];
       this.messages.push(body);
       for (const verdict of Array.isArray(body) ? body : [body]) {
-        if (verdict.eventId && !this.verdicts.has(verdict.eventId)) this.verdicts.set(verdict.eventId, verdict);
+        if (verdict.eventId && !this.verdicts.has(verdict.eventId))
+          this.verdicts.set(verdict.eventId, verdict);
       }
     });
   }
 
-  static async connect(url: string, prefix: string, siteId: string, dockId: string): Promise<SimulatedScanner> {
+  static async connect(
+    url: string,
+    prefix: string,
+    siteId: string,
+    dockId: string,
+  ): Promise<SimulatedScanner> {
     const client = await connectAsync(url, {
       clientId: `scanner-${randomUUID()}`,
       reconnectPeriod: 200,
@@ -67,7 +73,10 @@ export class SimulatedScanner {
   }
 
   /** The next verdict message after `count` messages have arrived. */
-  async nextMessage(count = this.messages.length, timeoutMs = 10_000): Promise<VerdictBody | VerdictBody[]> {
+  async nextMessage(
+    count = this.messages.length,
+    timeoutMs = 10_000,
+  ): Promise<VerdictBody | VerdictBody[]> {
     await this.until(() => this.messages.length > count, timeoutMs);
     return this.messages[count];
   }
@@ -85,8 +94,12 @@ export class SimulatedScanner {
       if (!missing.length) return;
       if (Date.now() > deadline) throw new Error(`${missing.length} scans never got a verdict`);
       const messages = arrays ? chunk(missing, arrays) : missing;
-      await Promise.all(messages.map((m) => this.publishRaw(JSON.stringify(m)).catch(() => undefined)));
-      await this.until(() => events.every((e) => this.verdicts.has(e.eventId)), wait).catch(() => undefined);
+      await Promise.all(
+        messages.map((m) => this.publishRaw(JSON.stringify(m)).catch(() => undefined)),
+      );
+      await this.until(() => events.every((e) => this.verdicts.has(e.eventId)), wait).catch(
+        () => undefined,
+      );
       wait = Math.min(wait * 2, 10_000);
     }
   }
@@ -105,5 +118,7 @@ export class SimulatedScanner {
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 }

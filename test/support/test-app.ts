@@ -25,7 +25,10 @@ export function uniqueId(label: string): string {
 }
 
 /** Test-run settings: own database, data folder, topic prefix, share group and instance id. */
-export async function testSettings(db: TestDatabase, overrides: Record<string, string> = {}): Promise<Settings> {
+export async function testSettings(
+  db: TestDatabase,
+  overrides: Record<string, string> = {},
+): Promise<Settings> {
   const embeddedBroker = !process.env.MQTT_URL;
   return loadSettings({
     PORT: '0',

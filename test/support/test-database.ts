@@ -19,7 +19,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await client.connect();
   return {
     url: url.toString(),
-    query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+    query: async <T>(sql: string, params?: unknown[]) =>
+      (await client.query(sql, params)).rows as T[],
     drop: async () => {
       await client.end();
       await withClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
