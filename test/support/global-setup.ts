@@ -14,6 +14,6 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dockproof-test-pg-'));
   const server = new EmbeddedPostgres(dataDir);
   process.env.DATABASE_URL = await server.start();
-  (globalThis as { embeddedPostgres?: EmbeddedPostgres }).embeddedPostgres = server;
+  (globalThis as { embeddedPostgres?: typeof server }).embeddedPostgres = server;
   process.env.DOCKPROOF_TEST_PG_DIR = dataDir;
 }
