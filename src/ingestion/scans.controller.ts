@@ -7,13 +7,14 @@ import {
   Param,
   Post,
   Req,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
 import type { Verdict } from '../verification/verdict';
 import { MAX_MESSAGE_BYTES } from './decode-scan-message';
-import { IngestionService } from './ingestion.service';
+import { IngestionService, ShuttingDownError } from './ingestion.service';
 import { readCappedBody } from './read-capped-body';
 
 /** The HTTP fallback for scanners: the same decoding, commit and verdicts as over MQTT. */
@@ -32,13 +33,19 @@ export class ScansController {
     @Req() req: Request,
   ): Promise<Verdict | Verdict[]> {
     const body = await readCappedBody(req, MAX_MESSAGE_BYTES + 1);
-    const outcome = await this.ingestion.submit({
-      source: 'http',
-      topic: `${this.settings.MQTT_TOPIC_PREFIX}sites/${siteId}/docks/${dockId}/scans`,
-      payload: body.head,
-      totalBytes: body.totalBytes,
-      receivedAt: new Date(),
-    });
+    const outcome = await this.ingestion
+      .submit({
+        source: 'http',
+        topic: `${this.settings.MQTT_TOPIC_PREFIX}sites/${siteId}/docks/${dockId}/scans`,
+        payload: body.head,
+        totalBytes: body.totalBytes,
+        receivedAt: new Date(),
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ShuttingDownError)
+          throw new ServiceUnavailableException(error.message);
+        throw error;
+      });
     if (outcome.isArray) return outcome.verdicts;
     const [verdict] = outcome.verdicts;
     if (verdict.status === 'rejected') {
