@@ -34,7 +34,7 @@ export const settingsSchema = z.object({
     .regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with "/" (e.g. "test-42/")')
     .default(''),
   MQTT_SHARE_GROUP: z.string().regex(identifier, 'must be an identifier').default('dockproof'),
-  MQTT_SUBSCRIBER_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(32),
+  MQTT_SUBSCRIBER_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(64),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
