@@ -4,7 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
 import { isTransientDatabaseError } from '../database/transient-error';
-import { parseGs1 } from '../gs1/parse-gs1';
+import { Gs1ParseResult, parseGs1 } from '../gs1/parse-gs1';
+import type { VerificationOutcome } from '../verification/verify-scan';
 import { VerificationService } from '../verification/verification.service';
 import { rejectedVerdict, Verdict } from '../verification/verdict';
 import { DecodedMessage, decodeScanMessage } from './decode-scan-message';
@@ -79,7 +80,7 @@ export class IngestionService {
     return this.committer.depth;
   }
 
-  async ingest(messages: InboundScanMessage[]): Promise<MessageOutcome[]> {
+  private async ingest(messages: InboundScanMessage[]): Promise<MessageOutcome[]> {
     const now = new Date();
     const prefix = this.settings.MQTT_TOPIC_PREFIX;
     const decoded = messages.map((m) =>
@@ -114,36 +115,7 @@ export class IngestionService {
       db,
       pending.map((p, i) => ({ direction: p.event.direction, barcode: barcodes[i] })),
     );
-    const rows: ScanRow[] = pending.map((p, i) => {
-      const barcode = barcodes[i];
-      const unit = barcode.ok && barcode.kind === 'unit' ? barcode : undefined;
-      const { status, reasons, item } = outcomes[i];
-      return {
-        eventId: p.event.eventId,
-        siteId: p.dock.siteId,
-        dockId: p.dock.dockId,
-        scannerId: p.event.scannerId,
-        direction: p.event.direction,
-        scannedAt: p.event.scannedAt,
-        receivedAt: p.message.receivedAt,
-        source: p.message.source,
-        code: p.event.code,
-        palletSscc: p.event.palletSscc ?? null,
-        gtin: unit?.gtin ?? null,
-        lot: unit?.lot ?? null,
-        serial: unit?.serial ?? null,
-        expiry: unit?.expiry ?? null,
-        sscc: barcode.ok && barcode.kind === 'pallet' ? barcode.sscc : null,
-        verdict: {
-          eventId: p.event.eventId,
-          status,
-          reasons,
-          ...(item && { item }),
-          flagId: null,
-          verifiedAt: now.toISOString(),
-        },
-      };
-    });
+    const rows = pending.map((p, i) => toScanRow(p, barcodes[i], outcomes[i], now));
     const inserted = await this.scans.insertNew(db, rows);
     const earlier = await this.scans.findVerdicts(
       db,
@@ -217,6 +189,41 @@ export class IngestionService {
       }
     }
   }
+}
+
+function toScanRow(
+  p: PendingScan,
+  barcode: Gs1ParseResult,
+  outcome: VerificationOutcome,
+  now: Date,
+): ScanRow {
+  const unit = barcode.ok && barcode.kind === 'unit' ? barcode : undefined;
+  const { status, reasons, item } = outcome;
+  return {
+    eventId: p.event.eventId,
+    siteId: p.dock.siteId,
+    dockId: p.dock.dockId,
+    scannerId: p.event.scannerId,
+    direction: p.event.direction,
+    scannedAt: p.event.scannedAt,
+    receivedAt: p.message.receivedAt,
+    source: p.message.source,
+    code: p.event.code,
+    palletSscc: p.event.palletSscc ?? null,
+    gtin: unit?.gtin ?? null,
+    lot: unit?.lot ?? null,
+    serial: unit?.serial ?? null,
+    expiry: unit?.expiry ?? null,
+    sscc: barcode.ok && barcode.kind === 'pallet' ? barcode.sscc : null,
+    verdict: {
+      eventId: p.event.eventId,
+      status,
+      reasons,
+      ...(item && { item }),
+      flagId: null,
+      verifiedAt: now.toISOString(),
+    },
+  };
 }
 
 function firstOfEachEventId(

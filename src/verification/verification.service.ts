@@ -13,15 +13,16 @@ export class VerificationService {
     const units = scans.map((s) => unitOf(s.barcode));
     const batchKeys = uniqueBy(
       units.flatMap((u) => (u?.lot !== undefined ? [{ gtin: u.gtin, lot: u.lot }] : [])),
-      (k) => `${k.gtin}\u0000${k.lot}`,
+      (k) => batchKey(k.gtin, k.lot),
     );
-    const certificates = await this.certificates.findByBatches(db, batchKeys);
+    const certificates = groupBy(await this.certificates.findByBatches(db, batchKeys), (c) =>
+      batchKey(c.gtin, c.lot),
+    );
     return scans.map((scan, i) => {
       const unit = units[i];
       const facts: ScanFacts = {
-        certificates: unit
-          ? certificates.filter((c) => c.gtin === unit.gtin && c.lot === unit.lot)
-          : [],
+        certificates:
+          (unit?.lot !== undefined && certificates.get(batchKey(unit.gtin, unit.lot))) || [],
       };
       return verifyScan(scan, facts);
     });
@@ -34,4 +35,14 @@ function unitOf(barcode: Gs1ParseResult): { gtin: string; lot?: string } | undef
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
+}
+
+function batchKey(gtin: string, lot: string): string {
+  return `${gtin}\u0000${lot}`;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
 }
