@@ -1,5 +1,12 @@
 import { CreateScans1795456800000 } from './1795456800000-CreateScans';
 import { CreateCertificates1795456800001 } from './1795456800001-CreateCertificates';
+import { CreateAccessControl1795456800002 } from './1795456800002-CreateAccessControl';
+import { CreateAuditTrail1795456800003 } from './1795456800003-CreateAuditTrail';
 
 /** Every migration, in order; listed explicitly so the compiled app and ts-jest load the same set. */
-export const migrations = [CreateScans1795456800000, CreateCertificates1795456800001];
+export const migrations = [
+  CreateScans1795456800000,
+  CreateCertificates1795456800001,
+  CreateAccessControl1795456800002,
+  CreateAuditTrail1795456800003,
+];

@@ -1,4 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { ApiKeyThrottlerGuard } from './auth/api-key-throttler.guard';
+import { RegistryModule } from './registry/registry.module';
 import { ConfigModule } from './config/config.module';
 import type { Settings } from './config/settings';
 import { DatabaseModule } from './database/database.module';
@@ -11,7 +17,17 @@ export class AppModule {
   static forRoot(settings: Settings): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(settings), DatabaseModule, IngestionModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(settings),
+        DatabaseModule,
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 1000, limit: 200 }] }),
+        AuditModule,
+        AuthModule,
+        RegistryModule,
+        IngestionModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyThrottlerGuard }],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { json, NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { AppModule } from './app.module';
 import type { Settings } from './config/settings';
 import { ErrorResponseFilter } from './common/error-response.filter';
@@ -44,10 +45,12 @@ export async function startDockProof(settings: Settings): Promise<RunningDockPro
 const SCAN_UPLOAD = /^\/api\/v1\/sites\/[^/]+\/docks\/[^/]+\/scans\/?(\?|$)/;
 
 function configureHttp(app: INestApplication): void {
-  const parseJson = json({ limit: '1mb' });
+  // Registry bodies are small; certificate uploads will get their own, larger cap.
+  const parseJson = json({ limit: '64kb' });
   // Scan uploads read their own body: an oversized or broken one is still kept as evidence.
   app.use((req: Request, res: Response, next: NextFunction) =>
     SCAN_UPLOAD.test(req.url) ? next() : parseJson(req, res, next),
   );
+  app.use(helmet());
   app.useGlobalFilters(new ErrorResponseFilter());
 }

@@ -37,10 +37,12 @@ const badPayloads: Array<[string, string | Buffer, RegExp]> = [
 describe('bad input', () => {
   let app: TestApp;
   let scanner: SimulatedScanner;
+  let scannerKey: string;
 
   beforeAll(async () => {
     app = await startTestApp();
-    scanner = await SimulatedScanner.connect(app.mqttUrl, app.prefix, 'AMS1', 'D9');
+    scannerKey = await app.scannerKey();
+    scanner = await SimulatedScanner.connect(app.mqttUrl, app.prefix, 'AMS1', 'D9', scannerKey);
   });
 
   afterAll(async () => {
@@ -76,6 +78,7 @@ describe('bad input', () => {
     it('over HTTP: a clear 4xx error, kept with its reason, service still answering', async () => {
       const res = await request(app.http)
         .post('/api/v1/sites/AMS1/docks/D9/scans')
+        .auth(scannerKey, { type: 'bearer' })
         .set(
           'content-type',
           Buffer.isBuffer(payload) ? 'application/octet-stream' : 'application/json',
@@ -107,6 +110,7 @@ describe('bad input', () => {
     const good = scanEvent();
     const res = await request(app.http)
       .post('/api/v1/sites/AMS1/docks/D9/scans')
+      .auth(scannerKey, { type: 'bearer' })
       .send([good, { eventId: 'half', scannerId: 'bad id!' }])
       .expect(200);
     expect(res.body.map((v: VerdictBody) => v.status)).toEqual(['suspicious', 'rejected']);

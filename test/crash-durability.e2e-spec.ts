@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../src/database/free-port';
+import { issueKey, testAdminKey } from './support/api-keys';
 import { scanEvent, SimulatedScanner } from './support/scanner';
 import { ServiceProcess } from './support/service-process';
 import { uniqueId } from './support/test-app';
@@ -39,11 +40,16 @@ describe('crash durability', () => {
       MQTT_SHARE_GROUP: uniqueId('g'),
       MQTT_SUBSCRIBER_CONNECTIONS: '8',
       LOG_LEVEL: 'warn',
+      DOCKPROOF_ADMIN_KEY: testAdminKey(),
     };
     const service = new ServiceProcess(env).start();
     await service.waitHealthy(port);
     const mqttUrl = process.env.MQTT_URL ?? `mqtt://127.0.0.1:${mqttPort}`;
-    const scanner = await SimulatedScanner.connect(mqttUrl, prefix, 'AMS1', 'D1');
+    const scannerKey = await issueKey(`http://127.0.0.1:${port}`, env.DOCKPROOF_ADMIN_KEY, {
+      role: 'scanner',
+      siteIds: ['AMS1'],
+    });
+    const scanner = await SimulatedScanner.connect(mqttUrl, prefix, 'AMS1', 'D1', scannerKey);
     try {
       const events = Array.from({ length: SCANS }, (_, i) =>
         scanEvent({ code: `(01)09506000134352(10)LOT${i % 7}(21)SN${i}` }),

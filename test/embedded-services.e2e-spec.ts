@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, Server } from 'node:net';
 import { findFreePort } from '../src/database/free-port';
+import { issueKey } from './support/api-keys';
 import { scanEvent, SimulatedScanner } from './support/scanner';
 import { ServiceProcess } from './support/service-process';
 
@@ -38,11 +39,21 @@ describe('embedded services', () => {
     expect(health.broker.mode).toBe('embedded');
     expect(health.broker.port).not.toBe(1883);
     const mqttPort = health.broker.port;
+    // The first start generated the bootstrap admin key, kept private in DATA_DIR and printed once.
+    const adminKeyFile = join(dataDir, 'admin-key');
+    expect(statSync(adminKeyFile).mode & 0o777).toBe(0o600);
+    const adminKey = readFileSync(adminKeyFile, 'utf8').trim();
+    expect(first.log).toContain(adminKey);
+    const scannerKey = await issueKey(`http://127.0.0.1:${port}`, adminKey, {
+      role: 'scanner',
+      siteIds: ['AMS1'],
+    });
     const scanner = await SimulatedScanner.connect(
       `mqtt://127.0.0.1:${mqttPort}`,
       '',
       'AMS1',
       'D1',
+      scannerKey,
     );
     await scanner.scanUntilAnswered([event]);
     await scanner.close();
@@ -57,9 +68,10 @@ describe('embedded services', () => {
     const second = new ServiceProcess(env).start();
     try {
       await second.waitHealthy(port, 120_000);
+      expect(second.log).not.toContain(adminKey);
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/sites/AMS1/docks/D1/scans`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${scannerKey}` },
         body: JSON.stringify(event),
       });
       expect(await res.json()).toEqual(firstVerdict);

@@ -5,10 +5,12 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('scans over MQTT', () => {
   let app: TestApp;
   let scanner: SimulatedScanner;
+  let scannerKey: string;
 
   beforeAll(async () => {
     app = await startTestApp();
-    scanner = await SimulatedScanner.connect(app.mqttUrl, app.prefix, 'AMS1', 'D1');
+    scannerKey = await app.scannerKey();
+    scanner = await SimulatedScanner.connect(app.mqttUrl, app.prefix, 'AMS1', 'D1', scannerKey);
   });
 
   afterAll(async () => {
@@ -76,6 +78,7 @@ describe('scans over MQTT', () => {
     await scanner.scanUntilAnswered([event]);
     const res = await request(app.http)
       .post('/api/v1/sites/AMS1/docks/D1/scans')
+      .auth(scannerKey, { type: 'bearer' })
       .send(event)
       .expect(200);
     expect(res.body).toEqual(scanner.verdicts.get(event.eventId));

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import Aedes from 'aedes';
+import Aedes, { AuthenticateError, AuthErrorCode, Client } from 'aedes';
 import { createServer, Server } from 'node:net';
 import {
   BusStatus,
@@ -9,6 +9,20 @@ import {
   withTimeout,
 } from './message-bus';
 import { topicMatches } from './topic-matches';
+import type { Principal } from '../auth/principal';
+
+/** How the embedded broker authenticates clients (API key as password) and checks each topic. */
+export interface BrokerAccess {
+  authenticate(apiKey: string): Promise<Principal | null>;
+  canPublish(principal: Principal, topic: string): boolean;
+  canSubscribe(principal: Principal, filter: string): boolean;
+}
+
+type AuthenticatedClient = Client & { principal?: Principal };
+
+function refused(returnCode: AuthErrorCode): AuthenticateError {
+  return Object.assign(new Error('connection refused'), { returnCode });
+}
 
 const DEFAULT_PORT = 1883;
 
@@ -16,6 +30,7 @@ const DEFAULT_PORT = 1883;
  * The aedes broker in this process. It has neither shared subscriptions nor MQTT 5, so embedded
  * mode is a single instance. Scans are handled in aedes' `authorizePublish` hook, which runs before
  * aedes sends the PUBACK: a scan the broker acknowledges to a scanner is already committed.
+ * Clients authenticate with an API key as the password; each publish and subscribe is checked.
  */
 export class EmbeddedMessageBus extends MessageBus {
   private readonly logger = new Logger('EmbeddedMessageBus');
@@ -25,11 +40,33 @@ export class EmbeddedMessageBus extends MessageBus {
   private inbound?: { filter: string; handler: InboundHandler };
 
   /** `port` undefined: 1883, or any free port when 1883 is taken. */
-  constructor(private readonly port: number | undefined) {
+  constructor(
+    private readonly port: number | undefined,
+    private readonly access: BrokerAccess,
+  ) {
     super();
     this.broker = new Aedes({
+      authenticate: (client, _username, password, done) => {
+        void this.access.authenticate(password?.toString() ?? '').then(
+          (principal) => {
+            if (!principal) return done(refused(AuthErrorCode.BAD_USERNAME_OR_PASSWORD), false);
+            (client as AuthenticatedClient).principal = principal;
+            done(null, true);
+          },
+          () => done(refused(AuthErrorCode.SERVER_UNAVAILABLE), false),
+        );
+      },
+      authorizeSubscribe: (client, subscription, callback) => {
+        const principal = (client as AuthenticatedClient).principal;
+        const allowed = principal && this.access.canSubscribe(principal, subscription.topic);
+        callback(null, allowed ? subscription : null);
+      },
       authorizePublish: (client, packet, callback) => {
-        if (!client || !this.inbound || !topicMatches(this.inbound.filter, packet.topic)) {
+        const principal = (client as AuthenticatedClient | null)?.principal;
+        if (!principal || !this.access.canPublish(principal, packet.topic)) {
+          return callback(new Error(`not allowed to publish to ${packet.topic}`));
+        }
+        if (!this.inbound || !topicMatches(this.inbound.filter, packet.topic)) {
           return callback(null);
         }
         const payload = Buffer.isBuffer(packet.payload)

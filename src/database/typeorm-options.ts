@@ -1,10 +1,22 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { ApiKeyEntity } from '../auth/api-key.entity';
 import { CertificateEntity } from '../certificates/certificate.entity';
+import { SiteEntity } from '../registry/site.entity';
+import { SupplierEntity } from '../registry/supplier.entity';
 import { RejectedMessageEntity } from '../ingestion/rejected-message.entity';
 import { ScanEntity } from '../ingestion/scan.entity';
 
-export const entities = [ScanEntity, RejectedMessageEntity, CertificateEntity];
+export const entities = [
+  ScanEntity,
+  RejectedMessageEntity,
+  CertificateEntity,
+  ApiKeyEntity,
+  SiteEntity,
+  SupplierEntity,
+  AuditEntryEntity,
+];
 
 /**
  * One definition for the app and the TypeORM CLI. The schema changes only through migrations,

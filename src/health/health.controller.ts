@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/access.decorator';
 import { MessageBus } from '../broker/message-bus';
 import { IngestionService } from '../ingestion/ingestion.service';
 
@@ -22,6 +23,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const database = await this.database();
     const bus = this.bus.status();

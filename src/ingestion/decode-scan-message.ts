@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { describeIssues } from '../common/describe-issues';
 import { MAX_EVENTS_PER_MESSAGE, ScanEvent, scanEventSchema } from './scan-event.schema';
 import { DockAddress, parseScanTopic } from './scan-topic';
 
@@ -71,30 +71,6 @@ function decodeEvent(body: unknown, path: string, raw: Buffer): DecodedEntry {
     raw,
     rawBytes: raw.length,
   };
-}
-
-/** `[3].scannedAt: is required; [3].code: must not be empty` — each bad field named. */
-export function describeIssues(issues: z.core.$ZodIssue[], body: unknown, pathPrefix = ''): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`));
-      const field = `${pathPrefix}${path.join('')}`.replace(/^\./, '');
-      const message =
-        issue.path.length && valueAt(body, issue.path) === undefined
-          ? 'is required'
-          : issue.message;
-      return field ? `${field}: ${message}` : `payload ${message}`;
-    })
-    .join('; ');
-}
-
-function valueAt(body: unknown, path: PropertyKey[]): unknown {
-  let value = body;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
 }
 
 function readableEventId(body: unknown): string | null {

@@ -9,7 +9,9 @@ import {
   Req,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { Throttle } from '@nestjs/throttler';
 import type { Request } from 'express';
+import { Access } from '../auth/access.decorator';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
 import type { Verdict } from '../verification/verdict';
@@ -26,6 +28,8 @@ export class ScansController {
   ) {}
 
   @Post()
+  @Access('scanner')
+  @Throttle({ default: { limit: 2000, ttl: 1000 } })
   @HttpCode(HttpStatus.OK)
   async upload(
     @Param('siteId') siteId: string,

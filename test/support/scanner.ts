@@ -58,9 +58,12 @@ export class SimulatedScanner {
     prefix: string,
     siteId: string,
     dockId: string,
+    apiKey: string,
   ): Promise<SimulatedScanner> {
     const client = await connectAsync(url, {
       clientId: `scanner-${randomUUID()}`,
+      username: 'SCN-7',
+      password: apiKey,
       reconnectPeriod: 200,
       connectTimeout: 5_000,
     });

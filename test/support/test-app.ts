@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadSettings, Settings } from '../../src/config/settings';
 import { findFreePort } from '../../src/database/free-port';
 import { RunningDockProof, startDockProof } from '../../src/dockproof';
 import { MessageBus } from '../../src/broker/message-bus';
+import { issueKey, testAdminKey } from './api-keys';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -17,6 +19,11 @@ export interface TestApp {
   mqttUrl: string;
   prefix: string;
   settings: Settings;
+  /** http://127.0.0.1:<port> of this app. */
+  url: string;
+  adminKey: string;
+  /** A scanner key for the given sites. */
+  scannerKey(siteIds?: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -41,6 +48,7 @@ export async function testSettings(
     MQTT_SHARE_GROUP: uniqueId('g'),
     MQTT_SUBSCRIBER_CONNECTIONS: '4',
     LOG_LEVEL: 'warn',
+    DOCKPROOF_ADMIN_KEY: testAdminKey(),
     ...overrides,
   });
 }
@@ -51,9 +59,15 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   const dockproof = await startDockProof(settings);
   const bus = dockproof.app.get(MessageBus);
   const mqttUrl = settings.MQTT_URL ?? `mqtt://127.0.0.1:${String(bus.status().detail.port)}`;
+  const http = dockproof.app.getHttpServer() as Server;
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const adminKey = settings.DOCKPROOF_ADMIN_KEY!;
   return {
+    url,
+    adminKey,
+    scannerKey: (siteIds = ['AMS1']) => issueKey(url, adminKey, { role: 'scanner', siteIds }),
     dockproof,
-    http: dockproof.app.getHttpServer() as Server,
+    http,
     db,
     mqttUrl,
     prefix: settings.MQTT_TOPIC_PREFIX,

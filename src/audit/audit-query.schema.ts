@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { MAX_LIST_LIMIT } from './audit.service';
+
+const filterText = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters');
+
+const dateTime = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' })
+  .transform((text) => new Date(text));
+
+const positiveInteger = (message: string) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, message)
+    .transform(Number);
+
+// Strict: a misspelt filter must not silently widen an auditor's query to the whole trail.
+export const auditQuerySchema = z
+  .strictObject({
+    objectType: filterText.optional(),
+    objectId: filterText.optional(),
+    actor: filterText.optional(),
+    from: dateTime.optional(),
+    to: dateTime.optional(),
+    limit: positiveInteger(`must be an integer from 1 to ${MAX_LIST_LIMIT}`)
+      .refine(
+        (n) => n >= 1 && n <= MAX_LIST_LIMIT,
+        `must be an integer from 1 to ${MAX_LIST_LIMIT}`,
+      )
+      .optional(),
+    after: positiveInteger('must be a seq (a non-negative integer)').optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    path: ['to'],
+    message: 'must not be before from',
+  });
+
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Each bad field once per problem; unknown parameters are named as fields of their own. */
+export function fieldErrors(issues: z.core.$ZodIssue[]): FieldError[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: key, message: 'is not a known parameter' }));
+    }
+    const field = issue.path.map(String).join('.') || '(query)';
+    return [{ field, message: issue.message }];
+  });
+}
