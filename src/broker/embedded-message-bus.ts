@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import Aedes, { AuthenticateError, AuthErrorCode, Client } from 'aedes';
+import Aedes, { AuthenticateError, Client } from 'aedes';
 import { createServer, Server } from 'node:net';
 import {
   BusStatus,
@@ -20,7 +20,11 @@ export interface BrokerAccess {
 
 type AuthenticatedClient = Client & { principal?: Principal };
 
-function refused(returnCode: AuthErrorCode): AuthenticateError {
+// CONNACK return codes (aedes declares them as a const enum, which has no runtime value).
+const SERVER_UNAVAILABLE = 3;
+const BAD_USERNAME_OR_PASSWORD = 4;
+
+function refused(returnCode: AuthenticateError['returnCode']): AuthenticateError {
   return Object.assign(new Error('connection refused'), { returnCode });
 }
 
@@ -49,11 +53,11 @@ export class EmbeddedMessageBus extends MessageBus {
       authenticate: (client, _username, password, done) => {
         void this.access.authenticate(password?.toString() ?? '').then(
           (principal) => {
-            if (!principal) return done(refused(AuthErrorCode.BAD_USERNAME_OR_PASSWORD), false);
+            if (!principal) return done(refused(BAD_USERNAME_OR_PASSWORD), false);
             (client as AuthenticatedClient).principal = principal;
             done(null, true);
           },
-          () => done(refused(AuthErrorCode.SERVER_UNAVAILABLE), false),
+          () => done(refused(SERVER_UNAVAILABLE), false),
         );
       },
       authorizeSubscribe: (client, subscription, callback) => {

@@ -1,0 +1,160 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { ROLES } from '../src/auth/roles';
+import { issueKey } from './support/api-keys';
+import { scanEvent } from './support/scanner';
+import { startTestApp, TestApp } from './support/test-app';
+
+type Caller = (typeof ROLES)[number] | 'no key' | 'unknown key' | 'revoked key' | 'other scope';
+
+interface Endpoint {
+  /** Callers that succeed; without a valid key 401, any other caller 403 (`other scope`: a scanner of RTM2). */
+  allowed: Caller[];
+  /** A fresh request that succeeds for an allowed role. */
+  call: (t: request.Agent | ReturnType<typeof request>) => request.Test;
+  ok: number[];
+}
+
+const id = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
+const publicKey = generateKeyPairSync('ed25519')
+  .publicKey.export({ type: 'spki', format: 'pem' })
+  .toString();
+
+/** Every route of the app: a route missing here fails the test, so none ships without a rule. */
+const matrix: Record<string, Endpoint> = {
+  'POST /api/v1/api-keys': {
+    allowed: ['admin'],
+    call: (t) => t.post('/api/v1/api-keys').send({ role: 'auditor', label: 'matrix' }),
+    ok: [201],
+  },
+  'DELETE /api/v1/api-keys/:keyId': {
+    allowed: ['admin'],
+    call: (t) => t.delete(`/api/v1/api-keys/${victimKeyId}`),
+    ok: [200],
+  },
+  'POST /api/v1/sites': {
+    allowed: ['admin'],
+    call: (t) => t.post('/api/v1/sites').send({ siteId: id('S'), name: 'Site', country: 'NL' }),
+    ok: [201],
+  },
+  'POST /api/v1/suppliers': {
+    allowed: ['admin', 'compliance'],
+    call: (t) =>
+      t
+        .post('/api/v1/suppliers')
+        .send({ supplierId: id('SUP'), name: 'Acme', country: 'VN', publicKey }),
+    ok: [201],
+  },
+  'PATCH /api/v1/suppliers/:supplierId': {
+    allowed: ['admin', 'compliance'],
+    call: (t) => t.patch('/api/v1/suppliers/SUP-M').send({ name: id('Acme') }),
+    ok: [200],
+  },
+  'POST /api/v1/sites/:siteId/docks/:dockId/scans': {
+    allowed: ['scanner'],
+    call: (t) => t.post('/api/v1/sites/AMS1/docks/D1/scans').send(scanEvent()),
+    ok: [200],
+  },
+  'GET /api/v1/audit': {
+    allowed: ['admin', 'auditor'],
+    call: (t) => t.get('/api/v1/audit'),
+    ok: [200],
+  },
+  'GET /api/v1/audit/verify': {
+    allowed: ['admin', 'auditor'],
+    call: (t) => t.get('/api/v1/audit/verify'),
+    ok: [200],
+  },
+  'GET /health': {
+    allowed: [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'],
+    call: (t) => t.get('/health'),
+    ok: [200],
+  },
+};
+
+let victimKeyId = '';
+
+describe('authorization matrix', () => {
+  let app: TestApp;
+  const keys = new Map<Caller, string | undefined>();
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const scopes: Record<string, object> = {
+      supplier: { supplierId: 'SUP-M' },
+      supervisor: { siteIds: ['AMS1'] },
+      scanner: { siteIds: ['AMS1'] },
+      wms: { siteIds: ['AMS1'] },
+    };
+    for (const role of ROLES) {
+      keys.set(
+        role,
+        role === 'admin'
+          ? app.adminKey
+          : await issueKey(app.url, app.adminKey, { role, ...scopes[role] }),
+      );
+    }
+    keys.set('no key', undefined);
+    keys.set('unknown key', `dp_key_0000_${randomBytes(32).toString('base64url')}`);
+    const revoked = await issueKey(app.url, app.adminKey, { role: 'admin' });
+    await request(app.http)
+      .delete(`/api/v1/api-keys/${keyIdOf(revoked)}`)
+      .auth(app.adminKey, { type: 'bearer' })
+      .expect(200);
+    keys.set('revoked key', revoked);
+    keys.set(
+      'other scope',
+      await issueKey(app.url, app.adminKey, { role: 'scanner', siteIds: ['RTM2'] }),
+    );
+    await request(app.http)
+      .post('/api/v1/suppliers')
+      .auth(app.adminKey, { type: 'bearer' })
+      .send({ supplierId: 'SUP-M', name: 'Acme', country: 'VN', publicKey })
+      .expect(201);
+  });
+
+  afterAll(() => app?.close());
+
+  beforeEach(async () => {
+    victimKeyId = keyIdOf(await issueKey(app.url, app.adminKey, { role: 'auditor' }));
+  });
+
+  it('has a rule in this matrix for every route the app serves', () => {
+    const router = app.dockproof.app.getHttpAdapter().getInstance().router as {
+      stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
+    };
+    const routes = router.stack.flatMap((layer) =>
+      layer.route
+        ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`)
+        : [],
+    );
+    expect(routes.sort()).toEqual(Object.keys(matrix).sort());
+  });
+
+  const callers: Caller[] = [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'];
+  const cases = Object.entries(matrix).flatMap(([route, endpoint]) =>
+    callers.map((caller) => [route, caller, expectedStatus(endpoint, caller)] as const),
+  );
+
+  it.each(cases)('%s as %s → %s', async (route, caller, expected) => {
+    const endpoint = matrix[route];
+    const key = keys.get(caller);
+    let test = endpoint.call(request(app.http));
+    if (key) test = test.auth(key, { type: 'bearer' });
+    const res = await test;
+    if (expected === 'ok') expect(endpoint.ok).toContain(res.status);
+    else expect(res.status).toBe(expected);
+    if (res.status >= 400)
+      expect(res.body).toMatchObject({ statusCode: res.status, error: expect.any(String) });
+  });
+});
+
+function expectedStatus(endpoint: Endpoint, caller: Caller): 'ok' | 401 | 403 {
+  if (endpoint.allowed.includes(caller)) return 'ok';
+  if (caller === 'no key' || caller === 'unknown key' || caller === 'revoked key') return 401;
+  return 403;
+}
+
+function keyIdOf(apiKey: string): string {
+  return /^dp_(key_[0-9a-f]+)_/.exec(apiKey)![1];
+}
