@@ -29,6 +29,15 @@ export class ErrorResponseFilter implements ExceptionFilter {
       });
       return;
     }
+    const clientError = exposedClientError(exception);
+    if (clientError) {
+      res.status(clientError.status).json({
+        statusCode: clientError.status,
+        error: STATUS_CODES[clientError.status] ?? 'Error',
+        message: clientError.message,
+      });
+      return;
+    }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
     );
@@ -38,4 +47,12 @@ export class ErrorResponseFilter implements ExceptionFilter {
       message: 'Internal server error',
     });
   }
+}
+
+/** Errors that Express middleware (the body parser) raises for the client's own mistakes. */
+function exposedClientError(exception: unknown): { status: number; message: string } | null {
+  if (!(exception instanceof Error)) return null;
+  const { status, expose } = exception as Error & { status?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return null;
+  return { status, message: exception.message };
 }
