@@ -5,12 +5,15 @@ import { checkHead, ChainLink, GENESIS, verifyChain } from './audit-hash';
 
 export const HEAD_SQL = `SELECT seq::text AS seq, hash FROM audit_chain_head`;
 
-/** Entries after a seq up to the head read first, so appends committed meanwhile are ignored. */
+/**
+ * Entries after a seq up to the head read first, so appends committed meanwhile are ignored.
+ * Ordered by the column, not the text alias: '10' sorts before '9'.
+ */
 export const PAGE_SQL = `
   SELECT seq::text AS seq, at, actor, action, object_type, object_id, payload_sha256, prev_hash, hash
     FROM audit_entries
    WHERE seq > $1 AND seq <= $2
-   ORDER BY seq
+   ORDER BY audit_entries.seq
    LIMIT $3`;
 
 export const VERIFY_PAGE_SIZE = 5000;
