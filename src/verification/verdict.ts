@@ -1,5 +1,22 @@
 /** Reason codes of PRODUCT.md; later rules add theirs here, and nothing else decides them. */
-export type ReasonCode = 'INVALID_PAYLOAD' | 'INVALID_BARCODE' | 'UNKNOWN_BATCH';
+export type ReasonCode =
+  | 'INVALID_PAYLOAD'
+  | 'INVALID_BARCODE'
+  | 'SCANNER_MISREAD'
+  | 'UNKNOWN_BATCH'
+  | 'CERTIFICATE_REVOKED'
+  | 'SUPPLIER_SUSPENDED'
+  | 'SERIAL_NOT_CERTIFIED'
+  | 'QUANTITY_EXCEEDED'
+  | 'EXPIRY_MISMATCH'
+  | 'BATCH_EXPIRED'
+  | 'DUPLICATE_SERIAL'
+  | 'NO_IP_CLEARANCE'
+  | 'IP_CLEARANCE_EXPIRED'
+  | 'NOT_ON_MANIFEST'
+  | 'UNEXPECTED_PALLET'
+  | 'NOT_RECEIVED'
+  | 'ON_HOLD';
 
 export interface Reason {
   code: ReasonCode;
