@@ -2,6 +2,9 @@ import { CreateScans1795456800000 } from './1795456800000-CreateScans';
 import { CreateCertificates1795456800001 } from './1795456800001-CreateCertificates';
 import { CreateAccessControl1795456800002 } from './1795456800002-CreateAccessControl';
 import { CreateAuditTrail1795456800003 } from './1795456800003-CreateAuditTrail';
+import { ExtendCertificates1795456800004 } from './1795456800004-ExtendCertificates';
+import { CreateRightsClearancesManifests1795456800005 } from './1795456800005-CreateRightsClearancesManifests';
+import { CreateUnitMovements1795456800006 } from './1795456800006-CreateUnitMovements';
 
 /** Every migration, in order; listed explicitly so the compiled app and ts-jest load the same set. */
 export const migrations = [
@@ -9,4 +12,7 @@ export const migrations = [
   CreateCertificates1795456800001,
   CreateAccessControl1795456800002,
   CreateAuditTrail1795456800003,
+  ExtendCertificates1795456800004,
+  CreateRightsClearancesManifests1795456800005,
+  CreateUnitMovements1795456800006,
 ];

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CertificatesModule } from './certificates/certificates.module';
 import { ApiKeyThrottlerGuard } from './auth/api-key-throttler.guard';
 import { RegistryModule } from './registry/registry.module';
 import { ConfigModule } from './config/config.module';
@@ -10,6 +11,7 @@ import type { Settings } from './config/settings';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { ManifestsModule } from './manifests/manifests.module';
 
 @Module({})
 export class AppModule {
@@ -24,6 +26,8 @@ export class AppModule {
         AuditModule,
         AuthModule,
         RegistryModule,
+        CertificatesModule,
+        ManifestsModule,
         IngestionModule,
         HealthModule,
       ],

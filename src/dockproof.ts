@@ -43,14 +43,19 @@ export async function startDockProof(settings: Settings): Promise<RunningDockPro
 }
 
 const SCAN_UPLOAD = /^\/api\/v1\/sites\/[^/]+\/docks\/[^/]+\/scans\/?(\?|$)/;
+const CERTIFICATE_UPLOAD = /^\/api\/v1\/certificates\/?(\?|$)/;
 
 function configureHttp(app: INestApplication): void {
-  // Registry bodies are small; certificate uploads will get their own, larger cap.
+  // Registry bodies are small; a certificate may list a million serials.
   const parseJson = json({ limit: '64kb' });
+  const parseCertificate = json({ limit: '64mb' });
   // Scan uploads read their own body: an oversized or broken one is still kept as evidence.
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    SCAN_UPLOAD.test(req.url) ? next() : parseJson(req, res, next),
-  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (SCAN_UPLOAD.test(req.url)) return next();
+    if (req.method === 'POST' && CERTIFICATE_UPLOAD.test(req.url))
+      return parseCertificate(req, res, next);
+    return parseJson(req, res, next);
+  });
   app.use(helmet());
   app.useGlobalFilters(new ErrorResponseFilter());
 }

@@ -1,7 +1,9 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { ROLES } from '../src/auth/roles';
+import { gs1CheckDigit } from '../src/gs1/check-digit';
 import { issueKey } from './support/api-keys';
+import { certificate, signed, supplierKeys } from './support/certificates';
 import { scanEvent } from './support/scanner';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -16,9 +18,25 @@ interface Endpoint {
 }
 
 const id = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
-const publicKey = generateKeyPairSync('ed25519')
-  .publicKey.export({ type: 'spki', format: 'pem' })
-  .toString();
+const sscc = () => {
+  const digits = `1${BigInt(`0x${randomBytes(8).toString('hex')}`)
+    .toString()
+    .padStart(16, '0')
+    .slice(-16)}`;
+  return `${digits}${gs1CheckDigit(digits)}`;
+};
+const IP_RIGHT = {
+  kind: 'trademark',
+  title: 'Acme',
+  owner: 'Acme',
+  registrationNumber: 'EUTM-1',
+  jurisdictions: ['EU'],
+  gtinPrefixes: ['0950600'],
+  validFrom: '2026-01-01',
+  validUntil: '2030-12-31',
+};
+const supplierM = supplierKeys();
+const publicKey = supplierM.publicKeyPem;
 
 /** Every route of the app: a route missing here fails the test, so none ships without a rule. */
 const matrix: Record<string, Endpoint> = {
@@ -48,6 +66,54 @@ const matrix: Record<string, Endpoint> = {
   'PATCH /api/v1/suppliers/:supplierId': {
     allowed: ['admin', 'compliance'],
     call: (t) => t.patch('/api/v1/suppliers/SUP-M').send({ name: id('Acme') }),
+    ok: [200],
+  },
+  'POST /api/v1/ip-rights': {
+    allowed: ['admin', 'compliance'],
+    call: (t) => t.post('/api/v1/ip-rights').send({ rightId: id('TM'), ...IP_RIGHT }),
+    ok: [201],
+  },
+  'POST /api/v1/clearances': {
+    allowed: ['admin', 'compliance'],
+    call: (t) =>
+      t.post('/api/v1/clearances').send({
+        clearanceId: id('CLR'),
+        supplierId: 'SUP-M',
+        gtin: '09506000134352',
+        lot: null,
+        markets: ['NL'],
+        rightIds: ['TM-M'],
+        validFrom: '2026-01-01',
+        validUntil: '2026-12-31',
+      }),
+    ok: [201],
+  },
+  'POST /api/v1/manifests': {
+    allowed: ['supplier'],
+    call: (t) =>
+      t.post('/api/v1/manifests').send({
+        manifestId: id('MAN'),
+        supplierId: 'SUP-M',
+        carrierId: 'CARRIER-1',
+        siteId: 'AMS1',
+        pallets: [{ sscc: sscc(), items: [{ gtin: '09506000134352', lot: 'L1', quantity: 1 }] }],
+      }),
+    ok: [201],
+  },
+  'POST /api/v1/certificates': {
+    allowed: ['supplier'],
+    call: (t) =>
+      t.post('/api/v1/certificates').send(signed(certificate({ supplierId: 'SUP-M' }), supplierM)),
+    ok: [201],
+  },
+  'GET /api/v1/certificates/:certificateId': {
+    allowed: ['supplier', 'admin'],
+    call: (t) => t.get('/api/v1/certificates/CERT-M'),
+    ok: [200],
+  },
+  'POST /api/v1/certificates/:certificateId/revoke': {
+    allowed: ['supplier', 'admin'],
+    call: (t) => t.post('/api/v1/certificates/CERT-M/revoke').send({ reason: 'matrix' }),
     ok: [200],
   },
   'POST /api/v1/sites/:siteId/docks/:dockId/scans': {
@@ -110,6 +176,21 @@ describe('authorization matrix', () => {
       .post('/api/v1/suppliers')
       .auth(app.adminKey, { type: 'bearer' })
       .send({ supplierId: 'SUP-M', name: 'Acme', country: 'VN', publicKey })
+      .expect(201);
+    await request(app.http)
+      .post('/api/v1/sites')
+      .auth(app.adminKey, { type: 'bearer' })
+      .send({ siteId: 'AMS1', name: 'Amsterdam', country: 'NL' })
+      .expect(201);
+    await request(app.http)
+      .post('/api/v1/ip-rights')
+      .auth(app.adminKey, { type: 'bearer' })
+      .send({ rightId: 'TM-M', ...IP_RIGHT })
+      .expect(201);
+    await request(app.http)
+      .post('/api/v1/certificates')
+      .auth(keys.get('supplier')!, { type: 'bearer' })
+      .send(signed(certificate({ supplierId: 'SUP-M', certificateId: 'CERT-M' }), supplierM))
       .expect(201);
   });
 

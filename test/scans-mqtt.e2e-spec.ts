@@ -50,8 +50,11 @@ describe('scans over MQTT', () => {
     await scanner.publishRaw(JSON.stringify(events));
     const verdicts = (await scanner.nextMessage(count)) as VerdictBody[];
     expect(verdicts.map((v) => v.eventId)).toEqual(events.map((e) => e.eventId));
-    expect(verdicts.map((v) => v.status)).toEqual(['verified', 'suspicious', 'suspicious']);
-    expect(verdicts[0].item).toEqual({ sscc: '106141412345678908' });
+    expect(verdicts.map((v) => v.status)).toEqual(['suspicious', 'suspicious', 'suspicious']);
+    expect(verdicts[0]).toMatchObject({
+      item: { sscc: '106141412345678908' },
+      reasons: [{ code: 'UNEXPECTED_PALLET' }],
+    });
     expect(verdicts[1].reasons[0].code).toBe('INVALID_BARCODE');
     expect(verdicts[2]).toMatchObject({
       reasons: [{ code: 'UNKNOWN_BATCH' }],

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
-import { CertificatesRepository } from './certificates.repository';
+import { AuditModule } from '../audit/audit.module';
+import { CertificatesController } from './certificates.controller';
+import { CertificatesService } from './certificates.service';
 
+/** Signed certificate uploads, views and revocation; verification reads the tables directly. */
 @Module({
-  providers: [CertificatesRepository],
-  exports: [CertificatesRepository],
+  imports: [AuditModule],
+  controllers: [CertificatesController],
+  providers: [CertificatesService],
 })
 export class CertificatesModule {}

@@ -5,6 +5,13 @@ import { ApiKeyEntity } from '../auth/api-key.entity';
 import { CertificateEntity } from '../certificates/certificate.entity';
 import { SiteEntity } from '../registry/site.entity';
 import { SupplierEntity } from '../registry/supplier.entity';
+import { IpRightEntity } from '../registry/ip-right.entity';
+import { ClearanceEntity } from '../registry/clearance.entity';
+import {
+  ManifestEntity,
+  ManifestItemEntity,
+  ManifestPalletEntity,
+} from '../manifests/manifests.entities';
 import { RejectedMessageEntity } from '../ingestion/rejected-message.entity';
 import { ScanEntity } from '../ingestion/scan.entity';
 
@@ -16,6 +23,11 @@ export const entities = [
   SiteEntity,
   SupplierEntity,
   AuditEntryEntity,
+  IpRightEntity,
+  ClearanceEntity,
+  ManifestEntity,
+  ManifestPalletEntity,
+  ManifestItemEntity,
 ];
 
 /**

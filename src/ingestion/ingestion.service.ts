@@ -109,20 +109,39 @@ export class IngestionService {
     decoded: DecodedMessage[],
     now: Date,
   ): Promise<Map<string, Verdict>> {
-    const pending = firstOfEachEventId(messages, decoded);
+    const all = firstOfEachEventId(messages, decoded);
+    // A re-sent scan is answered from storage, not verified again: its movements are recorded.
+    const stored = await this.scans.findVerdicts(
+      db,
+      all.map((p) => p.event.eventId),
+    );
+    const pending = all.filter((p) => !stored.has(p.event.eventId));
     const barcodes = pending.map((p) => parseGs1(p.event.code, now));
     const outcomes = await this.verification.verifyAll(
       db,
-      pending.map((p, i) => ({ direction: p.event.direction, barcode: barcodes[i] })),
+      pending.map((p, i) => ({
+        eventId: p.event.eventId,
+        siteId: p.dock.siteId,
+        code: p.event.code,
+        scannedAt: new Date(p.event.scannedAt),
+        direction: p.event.direction,
+        palletSscc: p.event.palletSscc,
+        barcode: barcodes[i],
+      })),
     );
     const rows = pending.map((p, i) => toScanRow(p, barcodes[i], outcomes[i], now));
     const inserted = await this.scans.insertNew(db, rows);
-    const earlier = await this.scans.findVerdicts(
+    // Another instance may have stored the same eventId meanwhile: its verdict stands.
+    const raced = await this.scans.findVerdicts(
       db,
       rows.filter((r) => !inserted.has(r.eventId)).map((r) => r.eventId),
     );
     await this.scans.insertRejected(db, rejectedRows(messages, decoded));
-    return new Map(rows.map((r) => [r.eventId, earlier.get(r.eventId) ?? r.verdict]));
+    const fresh = rows.map((r): [string, Verdict] => [
+      r.eventId,
+      raced.get(r.eventId) ?? r.verdict,
+    ]);
+    return new Map([...stored, ...fresh]);
   }
 
   private outcome(

@@ -1,17 +1,16 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
+import { Created, sameOrConflict } from './create-once';
 import { CreateSite, CreateSupplier, UpdateSupplier } from './registry.dto';
 import { SiteEntity } from './site.entity';
 import { SupplierEntity } from './supplier.entity';
 
-export interface Created<T> {
-  created: boolean;
-  value: T;
-}
+// Certificates import it from here.
+export type { Created } from './create-once';
 
 /** Sites and suppliers. A create repeated with the same content is a no-op; different content is a conflict. */
 @Injectable()
@@ -93,13 +92,6 @@ export class RegistryService {
       return updated;
     });
   }
-}
-
-function sameOrConflict<T>(kind: string, id: string, stored: T, requested: T): T {
-  if (!isDeepStrictEqual(stored, requested)) {
-    throw new ConflictException(`${kind} ${id} already exists with different details`);
-  }
-  return stored;
 }
 
 function mapSite({ siteId, name, country }: SiteEntity): CreateSite {

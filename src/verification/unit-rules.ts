@@ -14,6 +14,12 @@ export interface BatchCertificate {
   listsSerials: boolean;
 }
 
+/** The manifest for the site that announces a unit's pallet, and whether it lists the unit. */
+export interface PalletManifest {
+  manifestId: string;
+  listsUnit: boolean;
+}
+
 export interface IpClearanceFact {
   clearanceId: string;
   validFrom: string;
@@ -34,7 +40,7 @@ export interface InboundUnitFacts {
   /** Clearances of this supplier for the batch (or all its lots) in the site's market. */
   clearances: IpClearanceFact[];
   /** The manifest for this site that announces the unit's pallet, if any: does it list the unit? */
-  palletManifest: { manifestId: string; listsUnit: boolean } | null;
+  palletManifest: PalletManifest | null;
 }
 
 export interface UnitLabel {

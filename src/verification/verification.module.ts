@@ -1,10 +1,16 @@
 import { Module } from '@nestjs/common';
-import { CertificatesModule } from '../certificates/certificates.module';
+import { CertificateFactsRepository } from './certificate-facts.repository';
+import { RegistryFactsRepository } from './registry-facts.repository';
+import { UnitMovementsRepository } from './unit-movements.repository';
 import { VerificationService } from './verification.service';
 
 @Module({
-  imports: [CertificatesModule],
-  providers: [VerificationService],
+  providers: [
+    VerificationService,
+    CertificateFactsRepository,
+    RegistryFactsRepository,
+    UnitMovementsRepository,
+  ],
   exports: [VerificationService],
 })
 export class VerificationModule {}

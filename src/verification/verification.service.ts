@@ -1,48 +1,218 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CertificatesRepository } from '../certificates/certificates.repository';
-import type { Gs1ParseResult } from '../gs1/parse-gs1';
+import type { Gs1ParseResult, Gs1Unit } from '../gs1/parse-gs1';
+import {
+  CertificateFactsRepository,
+  CertificateMatch,
+  UnitQuery,
+} from './certificate-facts.repository';
+import { IpFacts, RegistryFactsRepository } from './registry-facts.repository';
+import { RepairedReading, scannerRepairs } from './scanner-repairs';
+import type { PalletManifest } from './unit-rules';
+import { UnitMovementsRepository, UnitScan } from './unit-movements.repository';
 import { ScanFacts, ScanToVerify, VerificationOutcome, verifyScan } from './verify-scan';
 
-/** Looks up the facts for a whole batch of scans at once, then applies the pure rules to each. */
+export interface ScanInContext extends ScanToVerify {
+  eventId: string;
+  siteId: string;
+  code: string;
+  scannedAt: Date;
+  palletSscc?: string;
+}
+
+interface Batch {
+  scans: ScanInContext[];
+  units: Array<Gs1Unit | undefined>;
+  certificates: Array<CertificateMatch | null>;
+  dates: string[];
+}
+
+/**
+ * Looks up the facts for a whole batch of scans at once (one set-based statement per kind of fact,
+ * whatever the batch size), applies the pure rules to each, and records the unit movements the
+ * scans imply, all in the caller's transaction.
+ */
 @Injectable()
 export class VerificationService {
-  constructor(private readonly certificates: CertificatesRepository) {}
+  constructor(
+    private readonly certificates: CertificateFactsRepository,
+    private readonly registry: RegistryFactsRepository,
+    private readonly movements: UnitMovementsRepository,
+  ) {}
 
-  async verifyAll(db: EntityManager, scans: ScanToVerify[]): Promise<VerificationOutcome[]> {
+  async verifyAll(db: EntityManager, scans: ScanInContext[]): Promise<VerificationOutcome[]> {
     const units = scans.map((s) => unitOf(s.barcode));
-    const batchKeys = uniqueBy(
-      units.flatMap((u) => (u?.lot !== undefined ? [{ gtin: u.gtin, lot: u.lot }] : [])),
-      (k) => batchKey(k.gtin, k.lot),
+    const batch: Batch = {
+      scans,
+      units,
+      certificates: await this.certificates.find(db, units.map(toQuery)),
+      dates: scans.map((s) => s.scannedAt.toISOString().slice(0, 10)),
+    };
+    const facts = scans.map((): ScanFacts => ({}));
+    await this.addInboundFacts(db, batch, facts);
+    await this.addOutboundFacts(db, batch, facts);
+    await this.addPalletFacts(db, batch, facts);
+    await this.addMisreads(db, batch, facts);
+    const outcomes = scans.map((scan, i) => verifyScan(scan, facts[i], batch.dates[i]));
+    const verified = new Set(
+      scans.filter((_, i) => outcomes[i].status === 'verified').map((s) => s.eventId),
     );
-    const certificates = groupBy(await this.certificates.findByBatches(db, batchKeys), (c) =>
-      batchKey(c.gtin, c.lot),
+    await this.movements.depart(
+      db,
+      serialised(batch, 'outbound').filter((u) => verified.has(u.eventId)),
     );
-    return scans.map((scan, i) => {
-      const unit = units[i];
-      const facts: ScanFacts = {
-        certificates:
-          (unit?.lot !== undefined && certificates.get(batchKey(unit.gtin, unit.lot))) || [],
+    return outcomes;
+  }
+
+  private async addInboundFacts(
+    db: EntityManager,
+    batch: Batch,
+    facts: ScanFacts[],
+  ): Promise<void> {
+    const inbound = indexesOf(batch, (s, u) => s.direction === 'inbound' && u !== undefined);
+    const duplicates = await this.movements.receive(db, serialised(batch, 'inbound'));
+    const received = await this.movements.serialsReceived(db, lotsOf(batch, inbound));
+    const ip = await this.ipFactsOf(db, batch, inbound);
+    const manifests = await this.palletManifestsOf(db, batch, inbound);
+    for (const i of inbound) {
+      const unit = batch.units[i]!;
+      facts[i].inbound = {
+        certificate: batch.certificates[i]?.certificate ?? null,
+        serialListed: batch.certificates[i]?.serialListed ?? null,
+        serialsReceived: received.get(`${unit.gtin}\u0000${unit.lot}`) ?? 0,
+        inStockElsewhere: duplicates.has(batch.scans[i].eventId),
+        rightIds: ip.get(i)?.rightIds ?? [],
+        clearances: ip.get(i)?.clearances ?? [],
+        palletManifest: manifests.get(i) ?? null,
       };
-      return verifyScan(scan, facts);
+    }
+  }
+
+  /** IP rights in force in the site's country over each certified unit, and its clearances. */
+  private async ipFactsOf(
+    db: EntityManager,
+    batch: Batch,
+    inbound: number[],
+  ): Promise<Map<number, IpFacts>> {
+    const countries = await this.registry.siteCountries(
+      db,
+      inbound.map((i) => batch.scans[i].siteId),
+    );
+    const certified = inbound.filter(
+      (i) => batch.certificates[i] && countries.has(batch.scans[i].siteId),
+    );
+    const ip = await this.registry.ipFacts(
+      db,
+      certified.map((i) => ({
+        country: countries.get(batch.scans[i].siteId)!,
+        supplierId: batch.certificates[i]!.certificate.supplierId,
+        gtin: batch.units[i]!.gtin,
+        lot: batch.units[i]!.lot ?? null,
+        date: batch.dates[i],
+      })),
+    );
+    return new Map(certified.map((i, k) => [i, ip[k]]));
+  }
+
+  /** For each unit scanned with its pallet: the manifest announcing that pallet here, if any. */
+  private async palletManifestsOf(
+    db: EntityManager,
+    batch: Batch,
+    inbound: number[],
+  ): Promise<Map<number, PalletManifest | null>> {
+    const onPallet = inbound.filter((i) => batch.scans[i].palletSscc);
+    const manifests = await this.registry.palletManifests(
+      db,
+      onPallet.map((i) => ({
+        siteId: batch.scans[i].siteId,
+        sscc: batch.scans[i].palletSscc!,
+        ...toQuery(batch.units[i]),
+      })),
+    );
+    return new Map(onPallet.map((i, k) => [i, manifests[k]]));
+  }
+
+  private async addOutboundFacts(
+    db: EntityManager,
+    batch: Batch,
+    facts: ScanFacts[],
+  ): Promise<void> {
+    const here = await this.movements.receivedAtSite(db, serialised(batch, 'outbound'));
+    batch.scans.forEach((scan, i) => {
+      const unit = batch.units[i];
+      if (scan.direction !== 'outbound' || !unit?.serial) return;
+      facts[i].receivedHere = here.has(`${scan.siteId}\u0000${unit.gtin}\u0000${unit.serial}`);
+    });
+  }
+
+  private async addPalletFacts(db: EntityManager, batch: Batch, facts: ScanFacts[]): Promise<void> {
+    const labels = batch.scans.flatMap((s, i) =>
+      s.direction === 'inbound' && s.barcode.ok && s.barcode.kind === 'pallet'
+        ? [{ i, siteId: s.siteId, sscc: s.barcode.sscc }]
+        : [],
+    );
+    const announced = await this.registry.announcedPallets(db, labels);
+    for (const { i, siteId, sscc } of labels)
+      facts[i].palletAnnounced = announced.has(`${siteId}\u0000${sscc}`);
+  }
+
+  /** For codes that fail or match no certificate: a repaired reading that is certified, if any. */
+  private async addMisreads(db: EntityManager, batch: Batch, facts: ScanFacts[]): Promise<void> {
+    const candidates = batch.scans.map((s, i) => {
+      const unmatched =
+        batch.units[i] && (!batch.certificates[i] || batch.certificates[i]!.serialListed === false);
+      return !s.barcode.ok || unmatched ? scannerRepairs(s.code, s.scannedAt) : [];
+    });
+    const flat = candidates.flat();
+    const found = await this.certificates.find(
+      db,
+      flat.map((r) => toQuery(r.unit)),
+    );
+    const certified = new Set<RepairedReading>(
+      flat.filter((_, k) => found[k] && found[k]!.serialListed !== false),
+    );
+    candidates.forEach((list, i) => {
+      const misread = list.find((r) => certified.has(r));
+      if (misread) facts[i].misread = misread;
     });
   }
 }
 
-function unitOf(barcode: Gs1ParseResult): { gtin: string; lot?: string } | undefined {
+function unitOf(barcode: Gs1ParseResult): Gs1Unit | undefined {
   return barcode.ok && barcode.kind === 'unit' ? barcode : undefined;
 }
 
-function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
-  return [...new Map(items.map((item) => [key(item), item])).values()];
+function toQuery(unit: Gs1Unit | undefined): UnitQuery {
+  return { gtin: unit?.gtin ?? '', lot: unit?.lot ?? null, serial: unit?.serial ?? null };
 }
 
-function batchKey(gtin: string, lot: string): string {
-  return `${gtin}\u0000${lot}`;
+function lotsOf(batch: Batch, indexes: number[]): Array<{ gtin: string; lot: string }> {
+  return indexes.flatMap((i) => {
+    const unit = batch.units[i]!;
+    return unit.lot ? [{ gtin: unit.gtin, lot: unit.lot }] : [];
+  });
 }
 
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
+function indexesOf(
+  batch: Batch,
+  keep: (scan: ScanInContext, unit: Gs1Unit | undefined) => boolean,
+): number[] {
+  return batch.scans.flatMap((s, i) => (keep(s, batch.units[i]) ? [i] : []));
+}
+
+function serialised(batch: Batch, direction: 'inbound' | 'outbound'): UnitScan[] {
+  return batch.scans.flatMap((scan, i) => {
+    const unit = batch.units[i];
+    if (scan.direction !== direction || !unit?.serial) return [];
+    return [
+      {
+        eventId: scan.eventId,
+        siteId: scan.siteId,
+        gtin: unit.gtin,
+        serial: unit.serial,
+        lot: unit.lot ?? null,
+        at: scan.scannedAt,
+      },
+    ];
+  });
 }

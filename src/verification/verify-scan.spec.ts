@@ -1,23 +1,37 @@
 import { parseGs1 } from '../gs1/parse-gs1';
-import { CertificateFact, ScanFacts, verifyScan } from './verify-scan';
+import type { InboundUnitFacts } from './unit-rules';
+import { scannerRepairs } from './scanner-repairs';
+import { ScanFacts, verifyScan } from './verify-scan';
 
 const now = new Date('2026-11-22T08:00:00Z');
-const certificate: CertificateFact = {
-  certificateId: 'CERT-1',
-  supplierId: 'SUP-1',
-  gtin: '09506000134352',
-  lot: 'ABC123',
+const today = '2026-11-22';
+const certified: InboundUnitFacts = {
+  certificate: {
+    certificateId: 'CERT-1',
+    supplierId: 'SUP-1',
+    supplierName: 'Acme',
+    supplierSuspended: false,
+    revoked: false,
+    expiresOn: null,
+    quantity: null,
+    listsSerials: false,
+  },
+  serialListed: null,
+  serialsReceived: 1,
+  inStockElsewhere: false,
+  rightIds: [],
+  clearances: [],
+  palletManifest: null,
 };
-const none: ScanFacts = { certificates: [] };
-const certified: ScanFacts = { certificates: [certificate] };
+const unknown: InboundUnitFacts = { ...certified, certificate: null };
 
 describe('verifyScan', () => {
-  it.each([
+  it.each<[string, 'inbound' | 'outbound', string, ScanFacts, string, string[]]>([
     [
       'a certified unit, inbound',
       'inbound',
       '(01)09506000134352(10)ABC123(21)SN1',
-      certified,
+      { inbound: certified },
       'verified',
       [],
     ],
@@ -25,15 +39,7 @@ describe('verifyScan', () => {
       'an uncertified batch, inbound',
       'inbound',
       '(01)09506000134352(10)ZZZ(21)SN1',
-      none,
-      'suspicious',
-      ['UNKNOWN_BATCH'],
-    ],
-    [
-      'a unit without lot, no certificate holds its serial',
-      'inbound',
-      '(01)09506000134352(21)SN1',
-      none,
+      { inbound: unknown },
       'suspicious',
       ['UNKNOWN_BATCH'],
     ],
@@ -41,44 +47,57 @@ describe('verifyScan', () => {
       'a wrong GTIN check digit',
       'inbound',
       '(01)09506000134353(10)ABC123',
-      certified,
+      {},
       'suspicious',
       ['INVALID_BARCODE'],
     ],
-    ['an unparseable code', 'inbound', 'hello', none, 'suspicious', ['INVALID_BARCODE']],
-    ['a pallet label', 'inbound', '(00)106141412345678908', none, 'verified', []],
+    ['an unparseable code', 'inbound', 'hello', {}, 'suspicious', ['INVALID_BARCODE']],
+    ['a pallet label', 'inbound', '(00)106141412345678908', {}, 'verified', []],
     [
-      'an outbound unit (outbound rules come with movements)',
+      'an outbound unit received here',
       'outbound',
-      '(01)09506000134352(10)ZZZ',
-      none,
+      '(01)09506000134352(21)SN1',
+      { receivedHere: true },
       'verified',
       [],
     ],
-  ] as const)('%s → %s %j', (_name, direction, code, facts, status, codes) => {
-    const outcome = verifyScan({ direction, barcode: parseGs1(code, now) }, facts);
+    [
+      'an outbound unit never received here',
+      'outbound',
+      '(01)09506000134352(21)SN1',
+      { receivedHere: false },
+      'suspicious',
+      ['NOT_RECEIVED'],
+    ],
+    [
+      'an outbound unit without serial',
+      'outbound',
+      '(01)09506000134352(10)ZZZ',
+      {},
+      'verified',
+      [],
+    ],
+  ])('%s → %s %j', (_name, direction, code, facts, status, codes) => {
+    const outcome = verifyScan({ direction, barcode: parseGs1(code, now) }, facts, today);
     expect(outcome.status).toBe(status);
     expect(outcome.reasons.map((r) => r.code)).toEqual(codes);
   });
 
-  it('says in plain words what is wrong', () => {
+  it('answers SCANNER_MISREAD instead of UNKNOWN_BATCH when a repaired reading is certified', () => {
+    const code = '(01)09506000134352(10)abc123(21)sn0001';
+    const [misread] = scannerRepairs(code, now);
     const outcome = verifyScan(
-      { direction: 'inbound', barcode: parseGs1('(01)09506000134352(10)ZZZ', now) },
-      none,
+      { direction: 'inbound', barcode: parseGs1(code, now) },
+      { inbound: unknown, misread },
+      today,
     );
-    expect(outcome.reasons[0].message).toBe(
-      'no supplier certificate covers GTIN 09506000134352 lot ZZZ',
-    );
+    expect(outcome.reasons.map((r) => r.code)).toEqual(['SCANNER_MISREAD']);
+    expect(outcome.reasons[0].message).toMatch(/Caps Lock/);
   });
 
   it('describes the scanned item', () => {
-    const outcome = verifyScan(
-      {
-        direction: 'inbound',
-        barcode: parseGs1('(01)09506000134352(17)281231(10)ABC123(21)SN1', now),
-      },
-      certified,
-    );
+    const barcode = parseGs1('(01)09506000134352(17)281231(10)ABC123(21)SN1', now);
+    const outcome = verifyScan({ direction: 'inbound', barcode }, { inbound: certified }, today);
     expect(outcome.item).toEqual({
       gtin: '09506000134352',
       lot: 'ABC123',

@@ -1,4 +1,6 @@
 import type { Gs1ParseResult } from '../gs1/parse-gs1';
+import { misreadReason, RepairedReading } from './scanner-repairs';
+import { InboundUnitFacts, inboundUnitReasons } from './unit-rules';
 import type { Reason, VerdictItem } from './verdict';
 
 export interface ScanToVerify {
@@ -6,16 +8,16 @@ export interface ScanToVerify {
   barcode: Gs1ParseResult;
 }
 
-export interface CertificateFact {
-  certificateId: string;
-  supplierId: string;
-  gtin: string;
-  lot: string;
-}
-
-/** What the registry holds about one scanned unit, looked up before verification. */
+/** What was looked up for one scan before verification. */
 export interface ScanFacts {
-  certificates: CertificateFact[];
+  /** For an inbound unit. */
+  inbound?: InboundUnitFacts;
+  /** For an outbound unit with a serial: did it pass an inbound dock of this site? */
+  receivedHere?: boolean;
+  /** For an inbound pallet label: does a manifest for this site announce it? */
+  palletAnnounced?: boolean;
+  /** A reading of a failed or unknown code that a known scanner fault explains and that is certified. */
+  misread?: RepairedReading;
 }
 
 export interface VerificationOutcome {
@@ -24,26 +26,59 @@ export interface VerificationOutcome {
   item?: VerdictItem;
 }
 
-/** Pure: the same scan, facts and time always give the same outcome. */
-export function verifyScan(scan: ScanToVerify, facts: ScanFacts): VerificationOutcome {
+/** Pure: the same scan, facts and scan date (YYYY-MM-DD) always give the same outcome. */
+export function verifyScan(
+  scan: ScanToVerify,
+  facts: ScanFacts,
+  scanDate: string,
+): VerificationOutcome {
   const { barcode } = scan;
   if (!barcode.ok) {
-    return suspicious([{ code: 'INVALID_BARCODE', message: barcode.error }]);
+    return suspicious([
+      facts.misread ? misreadReason(facts.misread) : invalidBarcode(barcode.error),
+    ]);
   }
   if (barcode.kind === 'pallet') {
-    return { status: 'verified', reasons: [], item: { sscc: barcode.sscc } };
+    const item = { sscc: barcode.sscc };
+    if (scan.direction === 'outbound' || facts.palletAnnounced !== false) {
+      return { status: 'verified', reasons: [], item };
+    }
+    const message = `pallet ${barcode.sscc} is on no manifest for this site`;
+    return suspicious([{ code: 'UNEXPECTED_PALLET', message }], item);
   }
   const item = itemOf(barcode);
-  const reasons = scan.direction === 'inbound' ? batchReasons(item, facts) : [];
+  const reasons = unitReasons(scan, item, facts, scanDate);
   return reasons.length ? suspicious(reasons, item) : { status: 'verified', reasons, item };
 }
 
-function batchReasons(item: VerdictItem, facts: ScanFacts): Reason[] {
-  if (facts.certificates.length > 0) return [];
-  const what = item.lot
-    ? `GTIN ${item.gtin} lot ${item.lot}`
-    : `GTIN ${item.gtin} serial ${item.serial ?? '(none)'}`;
-  return [{ code: 'UNKNOWN_BATCH', message: `no supplier certificate covers ${what}` }];
+function unitReasons(
+  scan: ScanToVerify,
+  item: VerdictItem & { gtin: string },
+  facts: ScanFacts,
+  scanDate: string,
+): Reason[] {
+  if (scan.direction === 'outbound') {
+    if (!item.serial || facts.receivedHere !== false) return [];
+    return [
+      {
+        code: 'NOT_RECEIVED',
+        message: `GTIN ${item.gtin} serial ${item.serial} never passed an inbound dock of this site`,
+      },
+    ];
+  }
+  if (!facts.inbound) return [];
+  const reasons = inboundUnitReasons(item, facts.inbound, scanDate);
+  if (
+    facts.misread &&
+    reasons.some((r) => r.code === 'UNKNOWN_BATCH' || r.code === 'SERIAL_NOT_CERTIFIED')
+  ) {
+    return [misreadReason(facts.misread)];
+  }
+  return reasons;
+}
+
+function invalidBarcode(error: string): Reason {
+  return { code: 'INVALID_BARCODE', message: error };
 }
 
 function itemOf(unit: {
@@ -51,8 +86,8 @@ function itemOf(unit: {
   lot?: string;
   serial?: string;
   expiry?: string;
-}): VerdictItem {
-  const item: VerdictItem = { gtin: unit.gtin };
+}): VerdictItem & { gtin: string } {
+  const item: VerdictItem & { gtin: string } = { gtin: unit.gtin };
   if (unit.lot !== undefined) item.lot = unit.lot;
   if (unit.serial !== undefined) item.serial = unit.serial;
   if (unit.expiry !== undefined) item.expiry = unit.expiry;

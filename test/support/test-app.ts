@@ -53,8 +53,12 @@ export async function testSettings(
   });
 }
 
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+/** `sharedDb`: run against another app's database (a second instance); it is not dropped here. */
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  sharedDb?: TestDatabase,
+): Promise<TestApp> {
+  const db = sharedDb ?? (await createTestDatabase());
   const settings = await testSettings(db, overrides);
   const dockproof = await startDockProof(settings);
   const bus = dockproof.app.get(MessageBus);
@@ -74,7 +78,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     settings,
     close: async () => {
       await dockproof.close();
-      await db.drop();
+      if (!sharedDb) await db.drop();
       rmSync(settings.DATA_DIR, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,25 @@
+import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Access, CurrentPrincipal } from '../auth/access.decorator';
+import type { Principal } from '../auth/principal';
+import { ZodPipe } from '../common/zod-body.pipe';
+import { CreateClearance, createClearanceSchema } from './ip-rights.dto';
+import { IpRightsService } from './ip-rights.service';
+
+@Controller('api/v1/clearances')
+export class ClearancesController {
+  constructor(private readonly rights: IpRightsService) {}
+
+  /** 201 when created, 200 when the same clearance was already there, 409 when a different one was. */
+  @Post()
+  @Access('admin', 'compliance')
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(createClearanceSchema)) body: CreateClearance,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CreateClearance> {
+    const { created, value } = await this.rights.createClearance(principal, body);
+    res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return value;
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { IpClearanceFact, PalletManifest } from './unit-rules';
+
+export interface IpQuery {
+  country: string;
+  supplierId: string;
+  gtin: string;
+  lot: string | null;
+  date: string;
+}
+
+export interface ManifestQuery {
+  siteId: string;
+  sscc: string;
+  gtin: string;
+  lot: string | null;
+  serial: string | null;
+}
+
+export interface IpFacts {
+  rightIds: string[];
+  clearances: IpClearanceFact[];
+}
+
+/** IP rights, clearances and manifests for a whole batch of scans: one statement per kind of fact. */
+@Injectable()
+export class RegistryFactsRepository {
+  async siteCountries(db: EntityManager, siteIds: string[]): Promise<Map<string, string>> {
+    if (!siteIds.length) return new Map();
+    const rows: Array<{ site_id: string; country: string }> = await db.query(
+      `SELECT site_id, country FROM sites WHERE site_id = ANY($1::text[])`,
+      [[...new Set(siteIds)]],
+    );
+    return new Map(rows.map((r) => [r.site_id, r.country]));
+  }
+
+  async ipFacts(db: EntityManager, queries: IpQuery[]): Promise<IpFacts[]> {
+    const facts = queries.map((): IpFacts => ({ rightIds: [], clearances: [] }));
+    if (!queries.length) return facts;
+    const params = [
+      queries.map((_, i) => i),
+      queries.map((q) => q.country),
+      queries.map((q) => q.supplierId),
+      queries.map((q) => q.gtin),
+      queries.map((q) => q.lot),
+      queries.map((q) => q.date),
+    ];
+    const rights: Array<{ i: number; right_id: string }> = await db.query(
+      `SELECT q.i, r.right_id
+         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[]) AS q(i, country, supplier, gtin, lot, d)
+         JOIN ip_rights r ON r.countries @> ARRAY[q.country] AND r.valid_from <= q.d AND r.valid_until >= q.d
+              AND EXISTS (SELECT 1 FROM unnest(r.gtin_prefixes) p WHERE left(q.gtin, length(p)) = p)
+        ORDER BY q.i, r.right_id`,
+      params,
+    );
+    for (const r of rights) facts[r.i].rightIds.push(r.right_id);
+    const clearances: Array<{ i: number } & IpClearanceFact> = await db.query(
+      `SELECT q.i, c.clearance_id AS "clearanceId",
+              to_char(c.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(c.valid_until, 'YYYY-MM-DD') AS "validUntil"
+         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[]) AS q(i, country, supplier, gtin, lot, d)
+         JOIN ip_clearances c ON c.supplier_id = q.supplier AND c.gtin = q.gtin
+              AND (c.lot IS NULL OR c.lot = q.lot) AND c.countries @> ARRAY[q.country]
+        ORDER BY q.i, c.clearance_id`,
+      params,
+    );
+    for (const { i, ...clearance } of clearances) facts[i].clearances.push(clearance);
+    return facts;
+  }
+
+  /** For each unit on a pallet: the manifest of this site announcing the pallet, and whether it lists the unit. */
+  async palletManifests(
+    db: EntityManager,
+    queries: ManifestQuery[],
+  ): Promise<Array<PalletManifest | null>> {
+    if (!queries.length) return [];
+    const rows: Array<{ i: number; manifest_id: string; lists_unit: boolean }> = await db.query(
+      `SELECT q.i, p.manifest_id,
+              EXISTS (SELECT 1 FROM manifest_items m
+                       WHERE m.manifest_id = p.manifest_id AND m.sscc = p.sscc AND m.gtin = q.gtin
+                         AND (q.lot IS NULL OR m.lot = q.lot) AND (m.serial IS NULL OR m.serial = q.serial)) AS lists_unit
+         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS q(i, site, sscc, gtin, lot, serial)
+         JOIN manifest_pallets p ON p.sscc = q.sscc AND p.site_id = q.site
+        ORDER BY q.i, lists_unit DESC`,
+      [
+        queries.map((_, i) => i),
+        queries.map((q) => q.siteId),
+        queries.map((q) => q.sscc),
+        queries.map((q) => q.gtin),
+        queries.map((q) => q.lot),
+        queries.map((q) => q.serial),
+      ],
+    );
+    const found = queries.map((): PalletManifest | null => null);
+    for (const r of rows) found[r.i] ??= { manifestId: r.manifest_id, listsUnit: r.lists_unit };
+    return found;
+  }
+
+  /** The pallet labels (of these) that a manifest for their site announces: `site\0sscc`. */
+  async announcedPallets(
+    db: EntityManager,
+    pallets: Array<{ siteId: string; sscc: string }>,
+  ): Promise<Set<string>> {
+    if (!pallets.length) return new Set();
+    const rows: Array<{ site_id: string; sscc: string }> = await db.query(
+      `SELECT DISTINCT p.site_id, p.sscc FROM manifest_pallets p
+         JOIN unnest($1::text[], $2::text[]) AS q(site, sscc) ON p.site_id = q.site AND p.sscc = q.sscc`,
+      [pallets.map((p) => p.siteId), pallets.map((p) => p.sscc)],
+    );
+    return new Set(rows.map((r) => `${r.site_id}\u0000${r.sscc}`));
+  }
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+export interface UnitScan {
+  eventId: string;
+  siteId: string;
+  gtin: string;
+  serial: string;
+  lot: string | null;
+  at: Date;
+}
+
+const unitKey = (u: { gtin: string; serial: string }) => `${u.gtin}\u0000${u.serial}`;
+
+/**
+ * Receipts and departures of serialised units. A receipt claims the unit with an upsert, so of two
+ * concurrent inbound scans of one serial (on any instances) exactly one claims it; the other waits
+ * for the first commit and finds it in stock.
+ */
+@Injectable()
+export class UnitMovementsRepository {
+  /** Records inbound scans; returns the event ids whose unit was already in stock (a clone). */
+  async receive(db: EntityManager, scans: UnitScan[]): Promise<Set<string>> {
+    const first = new Map<string, UnitScan>();
+    const duplicates = new Set<string>();
+    for (const scan of scans) {
+      const existing = first.get(unitKey(scan));
+      if (!existing) first.set(unitKey(scan), scan);
+      else if (existing.eventId !== scan.eventId) duplicates.add(scan.eventId);
+    }
+    const claims = [...first.values()];
+    if (!claims.length) return duplicates;
+    const claimed: Array<{ gtin: string; serial: string }> = await db.query(
+      `INSERT INTO units (gtin, serial, lot, state, site_id, received_event_id, received_at)
+       SELECT g, s, l, 'in', si, e, a FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+         AS t(g, s, l, si, e, a)
+       ON CONFLICT (gtin, serial) DO UPDATE
+         SET state = 'in', lot = EXCLUDED.lot, site_id = EXCLUDED.site_id, received_event_id = EXCLUDED.received_event_id,
+             received_at = EXCLUDED.received_at, left_event_id = NULL, left_at = NULL
+         WHERE units.state = 'left' OR units.received_event_id = EXCLUDED.received_event_id
+       RETURNING gtin, serial`,
+      [
+        claims.map((c) => c.gtin),
+        claims.map((c) => c.serial),
+        claims.map((c) => c.lot),
+        claims.map((c) => c.siteId),
+        claims.map((c) => c.eventId),
+        claims.map((c) => c.at),
+      ],
+    );
+    const ok = new Set(claimed.map(unitKey));
+    for (const c of claims) if (!ok.has(unitKey(c))) duplicates.add(c.eventId);
+    await this.recordSiteReceipts(db, scans);
+    return duplicates;
+  }
+
+  /** Distinct serials ever received per batch (`gtin\0lot`). */
+  async serialsReceived(
+    db: EntityManager,
+    batches: Array<{ gtin: string; lot: string }>,
+  ): Promise<Map<string, number>> {
+    if (!batches.length) return new Map();
+    const rows: Array<{ gtin: string; lot: string; n: number }> = await db.query(
+      `SELECT u.gtin, u.lot, count(*)::int AS n
+         FROM units u JOIN unnest($1::text[], $2::text[]) AS b(gtin, lot) ON u.gtin = b.gtin AND u.lot = b.lot
+        GROUP BY u.gtin, u.lot`,
+      [batches.map((b) => b.gtin), batches.map((b) => b.lot)],
+    );
+    return new Map(rows.map((r) => [`${r.gtin}\u0000${r.lot}`, r.n]));
+  }
+
+  /** Keys of the units (of these) that passed an inbound dock of the given site. */
+  async receivedAtSite(
+    db: EntityManager,
+    scans: Array<{ siteId: string; gtin: string; serial: string }>,
+  ): Promise<Set<string>> {
+    if (!scans.length) return new Set();
+    const rows: Array<{ site_id: string; gtin: string; serial: string }> = await db.query(
+      `SELECT r.site_id, r.gtin, r.serial FROM unit_site_receipts r
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(site_id, gtin, serial)
+           ON r.site_id = q.site_id AND r.gtin = q.gtin AND r.serial = q.serial`,
+      [scans.map((s) => s.siteId), scans.map((s) => s.gtin), scans.map((s) => s.serial)],
+    );
+    return new Set(rows.map((r) => `${r.site_id}\u0000${unitKey(r)}`));
+  }
+
+  /** A verified outbound scan: the unit has left. */
+  async depart(db: EntityManager, scans: UnitScan[]): Promise<void> {
+    if (!scans.length) return;
+    await db.query(
+      `UPDATE units u SET state = 'left', left_event_id = t.e, left_at = t.a
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS t(g, s, e, a)
+        WHERE u.gtin = t.g AND u.serial = t.s AND u.state = 'in'`,
+      [
+        scans.map((s) => s.gtin),
+        scans.map((s) => s.serial),
+        scans.map((s) => s.eventId),
+        scans.map((s) => s.at),
+      ],
+    );
+  }
+
+  private async recordSiteReceipts(db: EntityManager, scans: UnitScan[]): Promise<void> {
+    await db.query(
+      `INSERT INTO unit_site_receipts (site_id, gtin, serial)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [scans.map((s) => s.siteId), scans.map((s) => s.gtin), scans.map((s) => s.serial)],
+    );
+  }
+}
