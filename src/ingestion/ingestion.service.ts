@@ -110,7 +110,7 @@ export class IngestionService {
     now: Date,
   ): Promise<Map<string, Verdict>> {
     const all = firstOfEachEventId(messages, decoded);
-    // A re-sent scan is answered from storage, not verified again: its movements are recorded.
+    // A re-sent scan is answered from storage, not verified again: its movements were recorded the first time.
     const stored = await this.scans.findVerdicts(
       db,
       all.map((p) => p.event.eventId),
