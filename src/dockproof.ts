@@ -4,6 +4,7 @@ import { json, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import type { Settings } from './config/settings';
+import { PathIdPipe } from './common/path-id.pipe';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 
@@ -58,4 +59,5 @@ function configureHttp(app: INestApplication): void {
   });
   app.use(helmet());
   app.useGlobalFilters(new ErrorResponseFilter());
+  app.useGlobalPipes(new PathIdPipe());
 }

@@ -139,7 +139,7 @@ describe('certificates', () => {
         'signature',
       ]),
     );
-    expect(res.body.message).toMatch(/certificate\.gtin: has a wrong GS1 check digit/);
+    expect(res.body.message).toMatch(/certificate\.gtin: has a wrong check digit/);
     expect(res.body.message).toMatch(/certificate\.serials\[2\]: repeats serials\[0\]/);
   });
 
@@ -153,16 +153,50 @@ describe('certificates', () => {
     expect(res.body.message).toMatch(/certificate\.serials: .*at most 1000000 serials/);
   });
 
-  it('shows a certificate to its supplier and to admin, and hides it from another supplier (404)', async () => {
+  it('shows a certificate to its supplier and to admin; another supplier gets 403', async () => {
     const cert = certificate({ supplierId: 'SUP-ACME' });
     await upload(acme.apiKey, signed(cert, acme)).expect(201);
     await getAs(acme.apiKey, cert.certificateId).expect(200);
     await getAs(app.adminKey, cert.certificateId).expect(200);
-    const hidden = await getAs(other.apiKey, cert.certificateId).expect(404);
+    await getAs(other.apiKey, cert.certificateId).expect(403);
     const missing = await getAs(other.apiKey, 'CERT-NONE').expect(404);
-    expect(hidden.body.message).toBe(`certificate ${cert.certificateId} does not exist`);
     expect(missing.body.message).toBe('certificate CERT-NONE does not exist');
-    await revokeAs(other.apiKey, cert.certificateId).expect(404);
+    await revokeAs(other.apiKey, cert.certificateId).expect(403);
+    expect((await getAs(acme.apiKey, cert.certificateId)).body.revokedAt).toBeNull();
+  });
+
+  it('refuses a certificate for a batch another supplier already certifies with 409', async () => {
+    const mine = certificate({ supplierId: 'SUP-ACME', lot: 'LOWNED' });
+    await upload(acme.apiKey, signed(mine, acme)).expect(201);
+    const theirs = certificate({ supplierId: 'SUP-OTHER', lot: 'LOWNED' });
+    const res = await upload(other.apiKey, signed(theirs, other)).expect(409);
+    expect(res.body.message).toBe(
+      'GTIN 09506000134352 lot LOWNED is already certified by supplier SUP-ACME',
+    );
+    await getAs(app.adminKey, theirs.certificateId).expect(404);
+    const reissue = certificate({ supplierId: 'SUP-ACME', lot: 'LOWNED' });
+    await upload(acme.apiKey, signed(reissue, acme)).expect(201);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      'a quantity beyond PostgreSQL integers',
+      { quantity: 3_000_000_000 },
+      /quantity: must be at most/,
+    ],
+    ['year 0', { expiresOn: '0000-01-01' }, /expiresOn: must be in the year 1900 or later/],
+    ['an empty range list', { serialRanges: [] }, /serialRanges: must hold at least one range/],
+    ['issuedAt in year 0', { issuedAt: '0000-01-01T00:00:00Z' }, /issuedAt: must be between/],
+  ])('answers 400 for %s, not a database error', async (_label, change, message) => {
+    const cert = certificate({ supplierId: 'SUP-ACME', ...change });
+    const res = await upload(acme.apiKey, signed(cert, acme)).expect(400);
+    expect(res.body.message).toMatch(message);
+  });
+
+  it('answers 400 naming the path parameter for an id no certificate can have', async () => {
+    const res = await getAs(acme.apiKey, 'CERT%00X').expect(400);
+    expect(res.body.message).toBe('certificateId: must be 1-64 characters of A-Z a-z 0-9 . _ -');
+    await revokeAs(app.adminKey, 'x'.repeat(65)).expect(400);
   });
 
   it('revokes once: twice answers 200 the same, with one audit entry', async () => {
@@ -202,7 +236,7 @@ describe('certificates', () => {
       ).body.apiKey as string;
       writeFileSync(
         join(dir, 'certificate.json'),
-        JSON.stringify(certificate({ supplierId: 'SUP-CLI' })),
+        JSON.stringify(certificate({ supplierId: 'SUP-CLI', lot: 'LCLI' })),
       );
       const signArgs = [
         'sign',

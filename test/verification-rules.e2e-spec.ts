@@ -41,7 +41,10 @@ describe('verification rules end to end', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    for (const site of [{ siteId: 'AMS1', name: 'Amsterdam', country: 'NL' }]) {
+    for (const site of [
+      { siteId: 'AMS1', name: 'Amsterdam', country: 'NL' },
+      { siteId: 'RTM2', name: 'Rotterdam', country: 'NL' },
+    ]) {
       await request(app.http)
         .post('/api/v1/sites')
         .auth(app.adminKey, admin)
@@ -60,6 +63,14 @@ describe('verification rules end to end', () => {
       supplierId: 'SUP-A',
       certificateId: 'CERT-QTY',
       lot: 'LQTY',
+      quantity: 2,
+      serials: undefined,
+      serialRanges: undefined,
+    });
+    await upload(acme, {
+      supplierId: 'SUP-A',
+      certificateId: 'CERT-QTY-ARRAY',
+      lot: 'LQTYA',
       quantity: 2,
       serials: undefined,
       serialRanges: undefined,
@@ -211,6 +222,33 @@ describe('verification rules end to end', () => {
     expect(verdicts.map(codes)).toEqual([[], [], ['QUANTITY_EXCEEDED']]);
   });
 
+  it('QUANTITY_EXCEEDED counts in order of arrival within one message too', async () => {
+    const events = ['A1', 'A2', 'A3'].map((serial) =>
+      scanEvent({ code: `(01)${G1}(10)LQTYA(21)${serial}` }),
+    );
+    await scanner.scanUntilAnswered(events, { arrays: 3 });
+    expect(events.map((e) => codes(scanner.verdicts.get(e.eventId)!))).toEqual([
+      [],
+      [],
+      ['QUANTITY_EXCEEDED'],
+    ]);
+  });
+
+  it("a clone leaving another site does not free the genuine unit's serial", async () => {
+    const code = legit();
+    expect(codes(await scan(code))).toEqual([]);
+    const rtm = await app.scannerKey(['RTM2']);
+    const atRtm = (direction: 'inbound' | 'outbound') =>
+      request(app.http)
+        .post('/api/v1/sites/RTM2/docks/D1/scans')
+        .auth(rtm, admin)
+        .send(scanEvent({ code, direction }))
+        .expect(200);
+    expect(codes((await atRtm('inbound')).body)).toEqual(['DUPLICATE_SERIAL']);
+    await atRtm('outbound');
+    expect(codes((await atRtm('inbound')).body)).toEqual(['DUPLICATE_SERIAL']);
+  });
+
   it('DUPLICATE_SERIAL fires for a second unit with a serial in stock, and not after it left', async () => {
     const code = legit();
     expect(codes(await scan(code))).toEqual([]);
@@ -243,13 +281,6 @@ describe('verification rules end to end', () => {
     // Instances of one deployment share their settings, the bootstrap admin key among them.
     const second = await startTestApp({ DOCKPROOF_ADMIN_KEY: app.adminKey }, app.db);
     try {
-      for (const site of [{ siteId: 'RTM2', name: 'Rotterdam', country: 'NL' }]) {
-        await request(app.http)
-          .post('/api/v1/sites')
-          .auth(app.adminKey, admin)
-          .send(site)
-          .expect(201);
-      }
       const ams = await app.scannerKey(['AMS1']);
       const rtm = await second.scannerKey(['RTM2']);
       for (let round = 0; round < 5; round++) {

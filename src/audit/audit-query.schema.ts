@@ -1,14 +1,14 @@
 import { z } from 'zod';
+import { isoDateTimeSchema } from '../ingestion/scan-event.schema';
 import { MAX_LIST_LIMIT } from './audit.service';
 
 const filterText = z
   .string()
   .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters');
+  .max(200, 'must be at most 200 characters')
+  .refine((s) => !/\p{Cc}/u.test(s), 'must not hold control characters');
 
-const dateTime = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' })
-  .transform((text) => new Date(text));
+const dateTime = isoDateTimeSchema.transform((text) => new Date(text));
 
 const positiveInteger = (message: string) =>
   z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { hasValidCheckDigit } from '../gs1/check-digit';
-import { identifierSchema } from '../ingestion/scan-event.schema';
+import { identifierSchema, isoDateTimeSchema } from '../ingestion/scan-event.schema';
+import { gtinSchema, isoDateSchema } from '../registry/registry-fields';
 import { countrySchema } from '../registry/registry.dto';
 import { serialCount, SerialRange } from './serial-ranges';
 
@@ -17,13 +17,6 @@ const text = (max: number) =>
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !CONTROL_OR_LONE_SURROGATE.test(s), 'must not hold control characters');
-
-const gtinSchema = z
-  .string()
-  .regex(/^\d{14}$/, { message: 'must be a GTIN-14 (14 digits)', abort: true })
-  .refine(hasValidCheckDigit, 'has a wrong GS1 check digit');
-
-const dateSchema = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
 const serialRangeSchema = z
   .strictObject({
@@ -52,14 +45,21 @@ export const certificateSchema = z
     gtin: gtinSchema,
     lot: text(20),
     countryOfOrigin: countrySchema.optional(),
-    manufacturedOn: dateSchema.optional(),
-    expiresOn: dateSchema.optional(),
-    quantity: z.number().int('must be a whole number').positive('must be positive').optional(),
-    serials: serialsSchema.optional(),
-    serialRanges: z.array(serialRangeSchema).max(1000, 'must hold at most 1000 ranges').optional(),
-    issuedAt: z.iso
-      .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' })
+    manufacturedOn: isoDateSchema.optional(),
+    expiresOn: isoDateSchema.optional(),
+    quantity: z
+      .number()
+      .int('must be a whole number')
+      .positive('must be positive')
+      .max(2_147_483_647, 'must be at most 2147483647')
       .optional(),
+    serials: serialsSchema.optional(),
+    serialRanges: z
+      .array(serialRangeSchema)
+      .min(1, 'must hold at least one range when given')
+      .max(1000, 'must hold at most 1000 ranges')
+      .optional(),
+    issuedAt: isoDateTimeSchema.optional(),
   })
   .superRefine((certificate, ctx) => {
     if (serialCount(certificate.serials, certificate.serialRanges) > MAX_SERIALS)

@@ -50,6 +50,7 @@ export class CertificatesService {
       if (!(await insertCertificate(db, actor, upload))) {
         return { created: false, value: await sameOrConflict(db, upload) };
       }
+      await assertBatchIsSuppliers(db, certificate);
       await this.storeSerials(db, certificate);
       await this.audit.append(db, {
         actor: actor.keyId,
@@ -155,6 +156,25 @@ async function sameOrConflict(db: EntityManager, upload: VerifiedUpload): Promis
   return toCertificateView(stored, await findRanges(db, certificateId));
 }
 
+/**
+ * A batch (GTIN + lot) is one supplier's: another supplier's certificate for it would let that
+ * supplier hide a revocation or bring its own clearances. The lock serialises racing uploads.
+ */
+async function assertBatchIsSuppliers(db: EntityManager, c: Certificate): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+    JSON.stringify(['certificate-batch', c.gtin, c.lot]),
+  ]);
+  const others: Array<{ supplier_id: string }> = await db.query(
+    `SELECT supplier_id FROM certificates
+      WHERE gtin = $1 AND lot = $2 AND supplier_id <> $3 AND certificate_id <> $4 LIMIT 1`,
+    [c.gtin, c.lot, c.supplierId, c.certificateId],
+  );
+  if (others.length)
+    throw new ConflictException(
+      `GTIN ${c.gtin} lot ${c.lot} is already certified by supplier ${others[0].supplier_id}`,
+    );
+}
+
 async function findVisible(
   db: EntityManager,
   actor: Principal,
@@ -165,9 +185,12 @@ async function findVisible(
     where: { certificateId },
     ...(forUpdate && { lock: { mode: 'pessimistic_write' as const } }),
   });
-  // Another supplier's certificate is "not found" too: a supplier must not learn which ids exist.
-  if (!row || (actor.role === 'supplier' && row.supplierId !== actor.supplierId))
-    throw new NotFoundException(`certificate ${certificateId} does not exist`);
+  if (!row) throw new NotFoundException(`certificate ${certificateId} does not exist`);
+  // PRODUCT.md: outside its scope a key gets 403.
+  if (actor.role === 'supplier' && row.supplierId !== actor.supplierId)
+    throw new ForbiddenException(
+      `certificate ${certificateId} is not supplier ${actor.supplierId}'s`,
+    );
   return row;
 }
 

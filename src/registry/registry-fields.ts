@@ -23,7 +23,9 @@ const aiTextSchema = z.string().regex(/^[\u0021-\u007e]{1,20}$/, {
 export const lotSchema = aiTextSchema;
 export const serialSchema = aiTextSchema;
 
-export const isoDateSchema = z.iso.date({ message: 'must be an ISO 8601 date (YYYY-MM-DD)' });
+export const isoDateSchema = z.iso
+  .date({ message: 'must be an ISO 8601 date (YYYY-MM-DD)', abort: true })
+  .refine((d) => d >= '1900-01-01', 'must be in the year 1900 or later');
 
 export const textSchema = (max: number) =>
   z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

@@ -22,8 +22,9 @@ const SERIAL_LISTED = `
               WHERE r.certificate_id = c.certificate_id
                 AND length(u.serial) = length(r.prefix) + r.width
                 AND left(u.serial, length(r.prefix)) = r.prefix
-                AND substr(u.serial, length(r.prefix) + 1) ~ '^[0-9]+$'
-                AND substr(u.serial, length(r.prefix) + 1)::numeric BETWEEN r.range_start AND r.range_end)))`;
+                AND CASE WHEN substr(u.serial, length(r.prefix) + 1) ~ '^[0-9]+$'
+                         THEN substr(u.serial, length(r.prefix) + 1)::numeric BETWEEN r.range_start AND r.range_end
+                         ELSE false END)))`;
 
 /**
  * The certificate of each scanned unit, found for a whole batch of scans in one statement: by GTIN
@@ -38,11 +39,12 @@ export class CertificateFactsRepository {
             candidates AS (
               SELECT u.i, c.*, ${SERIAL_LISTED} AS serial_listed
                 FROM u JOIN certificates c ON c.gtin = u.gtin AND (c.lot = u.lot OR u.lot IS NULL))
-       SELECT k.i, k.certificate_id, k.supplier_id, coalesce(s.name, k.supplier_id) AS supplier_name,
+       SELECT k.i, k.certificate_id, k.supplier_id, k.lot, k.issued_at, coalesce(s.name, k.supplier_id) AS supplier_name,
               coalesce(s.status = 'suspended', false) AS supplier_suspended, k.revoked_at IS NOT NULL AS revoked,
               to_char(k.expires_on, 'YYYY-MM-DD') AS expires_on, k.quantity, k.lists_serials, k.serial_listed
          FROM candidates k JOIN u ON u.i = k.i LEFT JOIN suppliers s ON s.supplier_id = k.supplier_id
-        WHERE k.lot IS NOT DISTINCT FROM u.lot OR k.serial_listed`,
+        WHERE k.lot IS NOT DISTINCT FROM u.lot OR k.serial_listed
+        ORDER BY k.i, k.issued_at DESC NULLS LAST, k.certificate_id`,
       [
         units.map((_, i) => i),
         units.map((u) => u.gtin),
@@ -63,6 +65,7 @@ interface CertificateRow {
   i: number;
   certificate_id: string;
   supplier_id: string;
+  lot: string;
   supplier_name: string;
   supplier_suspended: boolean;
   revoked: boolean;
@@ -72,7 +75,9 @@ interface CertificateRow {
   serial_listed: boolean;
 }
 
-// Several certificates may name a batch (a re-issue after a revocation): prefer one in force that lists the serial.
+// Several certificates may name a batch (a re-issue after a revocation): prefer one in force that
+// lists the serial, then the newest (rows come newest first; the sort is stable), so every instance
+// picks the same one.
 function best(unit: UnitQuery, rows: CertificateRow[]): CertificateMatch | null {
   const ranked = [...rows].sort((a, b) => rank(b) - rank(a));
   const row = ranked[0];
@@ -81,6 +86,7 @@ function best(unit: UnitQuery, rows: CertificateRow[]): CertificateMatch | null 
     certificate: {
       certificateId: row.certificate_id,
       supplierId: row.supplier_id,
+      lot: row.lot,
       supplierName: row.supplier_name,
       supplierSuspended: row.supplier_suspended,
       revoked: row.revoked,

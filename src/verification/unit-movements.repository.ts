@@ -10,7 +10,15 @@ export interface UnitScan {
   at: Date;
 }
 
-const unitKey = (u: { gtin: string; serial: string }) => `${u.gtin}\u0000${u.serial}`;
+export const unitKey = (u: { gtin: string; serial: string }) => `${u.gtin}\u0000${u.serial}`;
+export const batchKey = (b: { gtin: string; lot: string }) => `${b.gtin}\u0000${b.lot}`;
+
+export interface Receipt {
+  /** Event ids whose unit was already in stock (a clone). */
+  duplicates: Set<string>;
+  /** Units (`unitKey`) this receipt saw for the first time ever. */
+  firstArrivals: Set<string>;
+}
 
 /**
  * Receipts and departures of serialised units. A receipt claims the unit with an upsert, so of two
@@ -19,8 +27,24 @@ const unitKey = (u: { gtin: string; serial: string }) => `${u.gtin}\u0000${u.ser
  */
 @Injectable()
 export class UnitMovementsRepository {
-  /** Records inbound scans; returns the event ids whose unit was already in stock (a clone). */
-  async receive(db: EntityManager, scans: UnitScan[]): Promise<Set<string>> {
+  /**
+   * Serialises counting and receiving of these batches across instances until the transaction
+   * ends, so that two instances cannot both let the last unit of a quantity through.
+   */
+  async lockBatches(db: EntityManager, batches: Array<{ gtin: string; lot: string }>) {
+    if (!batches.length) return;
+    // Sorted, so two transactions take the locks in the same order and cannot deadlock.
+    // JSON, not the NUL-separated map key: PostgreSQL text cannot hold NUL.
+    const keys = [...new Set(batches.map((b) => JSON.stringify(['units-batch', b.gtin, b.lot])))];
+    keys.sort();
+    await db.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
+      [keys],
+    );
+  }
+
+  /** Records inbound scans: which were clones of a unit in stock, and which units are new. */
+  async receive(db: EntityManager, scans: UnitScan[]): Promise<Receipt> {
     const first = new Map<string, UnitScan>();
     const duplicates = new Set<string>();
     for (const scan of scans) {
@@ -28,9 +52,12 @@ export class UnitMovementsRepository {
       if (!existing) first.set(unitKey(scan), scan);
       else if (existing.eventId !== scan.eventId) duplicates.add(scan.eventId);
     }
-    const claims = [...first.values()];
-    if (!claims.length) return duplicates;
-    const claimed: Array<{ gtin: string; serial: string }> = await db.query(
+    // Sorted, so two instances claiming overlapping units lock rows in the same order.
+    const claims = [...first.values()].sort((a, b) =>
+      unitKey(a) < unitKey(b) ? -1 : unitKey(a) > unitKey(b) ? 1 : 0,
+    );
+    if (!claims.length) return { duplicates, firstArrivals: new Set() };
+    const claimed: Array<{ gtin: string; serial: string; inserted: boolean }> = await db.query(
       `INSERT INTO units (gtin, serial, lot, state, site_id, received_event_id, received_at)
        SELECT g, s, l, 'in', si, e, a FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
          AS t(g, s, l, si, e, a)
@@ -38,7 +65,7 @@ export class UnitMovementsRepository {
          SET state = 'in', lot = EXCLUDED.lot, site_id = EXCLUDED.site_id, received_event_id = EXCLUDED.received_event_id,
              received_at = EXCLUDED.received_at, left_event_id = NULL, left_at = NULL
          WHERE units.state = 'left' OR units.received_event_id = EXCLUDED.received_event_id
-       RETURNING gtin, serial`,
+       RETURNING gtin, serial, (xmax = 0) AS inserted`,
       [
         claims.map((c) => c.gtin),
         claims.map((c) => c.serial),
@@ -51,7 +78,8 @@ export class UnitMovementsRepository {
     const ok = new Set(claimed.map(unitKey));
     for (const c of claims) if (!ok.has(unitKey(c))) duplicates.add(c.eventId);
     await this.recordSiteReceipts(db, scans);
-    return duplicates;
+    const firstArrivals = new Set(claimed.filter((c) => c.inserted).map(unitKey));
+    return { duplicates, firstArrivals };
   }
 
   /** Distinct serials ever received per batch (`gtin\0lot`). */
@@ -66,7 +94,7 @@ export class UnitMovementsRepository {
         GROUP BY u.gtin, u.lot`,
       [batches.map((b) => b.gtin), batches.map((b) => b.lot)],
     );
-    return new Map(rows.map((r) => [`${r.gtin}\u0000${r.lot}`, r.n]));
+    return new Map(rows.map((r) => [batchKey(r), r.n]));
   }
 
   /** Keys of the units (of these) that passed an inbound dock of the given site. */
@@ -84,18 +112,22 @@ export class UnitMovementsRepository {
     return new Set(rows.map((r) => `${r.site_id}\u0000${unitKey(r)}`));
   }
 
-  /** A verified outbound scan: the unit has left. */
+  /**
+   * A verified outbound scan: the unit has left, if it is in at that site. A clone that passed
+   * another site's docks must not free the serial of the genuine unit in stock elsewhere.
+   */
   async depart(db: EntityManager, scans: UnitScan[]): Promise<void> {
     if (!scans.length) return;
     await db.query(
       `UPDATE units u SET state = 'left', left_event_id = t.e, left_at = t.a
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS t(g, s, e, a)
-        WHERE u.gtin = t.g AND u.serial = t.s AND u.state = 'in'`,
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS t(g, s, e, a, si)
+        WHERE u.gtin = t.g AND u.serial = t.s AND u.state = 'in' AND u.site_id = t.si`,
       [
         scans.map((s) => s.gtin),
         scans.map((s) => s.serial),
         scans.map((s) => s.eventId),
         scans.map((s) => s.at),
+        scans.map((s) => s.siteId),
       ],
     );
   }

@@ -3,6 +3,7 @@ import { BatchCertificate, InboundUnitFacts, inboundUnitReasons, UnitLabel } fro
 const certificate: BatchCertificate = {
   certificateId: 'CERT-1',
   supplierId: 'SUP-1',
+  lot: 'ABC123',
   supplierName: 'Acme',
   supplierSuspended: false,
   revoked: false,
@@ -36,6 +37,16 @@ describe('inboundUnitReasons', () => {
   it.each<[string, UnitLabel, Partial<InboundUnitFacts>, string[]]>([
     ['a unit that passes every check', unit, {}, []],
     ['no certificate for the batch', unit, { certificate: null }, ['UNKNOWN_BATCH']],
+    [
+      'no certificate, a serial in stock and a pallet that does not list it: every reason',
+      unit,
+      {
+        certificate: null,
+        inStockElsewhere: true,
+        palletManifest: { manifestId: 'M-1', listsUnit: false },
+      },
+      ['UNKNOWN_BATCH', 'DUPLICATE_SERIAL', 'NOT_ON_MANIFEST'],
+    ],
     ['a revoked certificate', unit, cert({ revoked: true }), ['CERTIFICATE_REVOKED']],
     ['a suspended supplier', unit, cert({ supplierSuspended: true }), ['SUPPLIER_SUSPENDED']],
     [

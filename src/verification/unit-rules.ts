@@ -4,6 +4,8 @@ import type { Reason } from './verdict';
 export interface BatchCertificate {
   certificateId: string;
   supplierId: string;
+  /** The batch's lot: a label without a lot is matched to its certificate by serial. */
+  lot: string;
   supplierName: string;
   supplierSuspended: boolean;
   revoked: boolean;
@@ -57,18 +59,19 @@ export function inboundUnitReasons(
   scanDate: string,
 ): Reason[] {
   const { certificate } = facts;
-  if (!certificate) return [unknownBatch(unit)];
-  const rules = [
-    revoked(certificate),
-    suspended(certificate),
-    serialNotCertified(unit, facts, certificate),
-    quantityExceeded(facts, certificate),
-    expiryMismatch(unit, certificate),
-    batchExpired(unit, certificate, scanDate),
-    duplicateSerial(unit, facts),
-    ipClearance(facts, scanDate),
-    notOnManifest(unit, facts),
-  ];
+  const rules = !certificate
+    ? [unknownBatch(unit), duplicateSerial(unit, facts), notOnManifest(unit, facts)]
+    : [
+        revoked(certificate),
+        suspended(certificate),
+        serialNotCertified(unit, facts, certificate),
+        quantityExceeded(facts, certificate),
+        expiryMismatch(unit, certificate),
+        batchExpired(unit, certificate, scanDate),
+        duplicateSerial(unit, facts),
+        ipClearance(facts, scanDate),
+        notOnManifest(unit, facts),
+      ];
   return rules.filter((reason): reason is Reason => reason !== null);
 }
 

@@ -9,7 +9,7 @@ import {
 import { IpFacts, RegistryFactsRepository } from './registry-facts.repository';
 import { RepairedReading, scannerRepairs } from './scanner-repairs';
 import type { PalletManifest } from './unit-rules';
-import { UnitMovementsRepository, UnitScan } from './unit-movements.repository';
+import { batchKey, unitKey, UnitMovementsRepository, UnitScan } from './unit-movements.repository';
 import { ScanFacts, ScanToVerify, VerificationOutcome, verifyScan } from './verify-scan';
 
 export interface ScanInContext extends ScanToVerify {
@@ -70,22 +70,53 @@ export class VerificationService {
     facts: ScanFacts[],
   ): Promise<void> {
     const inbound = indexesOf(batch, (s, u) => s.direction === 'inbound' && u !== undefined);
-    const duplicates = await this.movements.receive(db, serialised(batch, 'inbound'));
-    const received = await this.movements.serialsReceived(db, lotsOf(batch, inbound));
+    const arrivals = await this.receive(db, batch, inbound);
     const ip = await this.ipFactsOf(db, batch, inbound);
     const manifests = await this.palletManifestsOf(db, batch, inbound);
     for (const i of inbound) {
-      const unit = batch.units[i]!;
       facts[i].inbound = {
         certificate: batch.certificates[i]?.certificate ?? null,
         serialListed: batch.certificates[i]?.serialListed ?? null,
-        serialsReceived: received.get(`${unit.gtin}\u0000${unit.lot}`) ?? 0,
-        inStockElsewhere: duplicates.has(batch.scans[i].eventId),
+        serialsReceived: arrivals.ranks.get(i) ?? 0,
+        inStockElsewhere: arrivals.duplicates.has(batch.scans[i].eventId),
         rightIds: ip.get(i)?.rightIds ?? [],
         clearances: ip.get(i)?.clearances ?? [],
         palletManifest: manifests.get(i) ?? null,
       };
     }
+  }
+
+  /**
+   * Records the inbound units and ranks each among its batch's distinct serials in order of
+   * arrival, so that of a batch certified for N units exactly the ones past the N-th are counted
+   * as excess, however the scans are grouped into batches or spread over instances.
+   */
+  private async receive(
+    db: EntityManager,
+    batch: Batch,
+    inbound: number[],
+  ): Promise<{ duplicates: Set<string>; ranks: Map<number, number> }> {
+    const counted = inbound.filter((i) => {
+      const c = batch.certificates[i]?.certificate;
+      return c && !c.listsSerials && c.quantity !== null && batch.units[i]!.serial;
+    });
+    const batches = counted.map((i) => ({ gtin: batch.units[i]!.gtin, lot: lotOf(batch, i)! }));
+    await this.movements.lockBatches(db, batches);
+    const before = await this.movements.serialsReceived(db, batches);
+    const { duplicates, firstArrivals } = await this.movements.receive(
+      db,
+      serialised(batch, 'inbound'),
+    );
+    const arrived = new Map<string, number>();
+    const ranks = new Map<number, number>();
+    counted.forEach((i, k) => {
+      const key = batchKey(batches[k]);
+      const unit = { gtin: batch.units[i]!.gtin, serial: batch.units[i]!.serial! };
+      // A serial seen before was counted on its first arrival.
+      if (firstArrivals.delete(unitKey(unit))) arrived.set(key, (arrived.get(key) ?? 0) + 1);
+      ranks.set(i, (before.get(key) ?? 0) + (arrived.get(key) ?? 0));
+    });
+    return { duplicates, ranks };
   }
 
   /** IP rights in force in the site's country over each certified unit, and its clearances. */
@@ -107,7 +138,7 @@ export class VerificationService {
         country: countries.get(batch.scans[i].siteId)!,
         supplierId: batch.certificates[i]!.certificate.supplierId,
         gtin: batch.units[i]!.gtin,
-        lot: batch.units[i]!.lot ?? null,
+        lot: lotOf(batch, i),
         date: batch.dates[i],
       })),
     );
@@ -127,6 +158,7 @@ export class VerificationService {
         siteId: batch.scans[i].siteId,
         sscc: batch.scans[i].palletSscc!,
         ...toQuery(batch.units[i]),
+        lot: lotOf(batch, i),
       })),
     );
     return new Map(onPallet.map((i, k) => [i, manifests[k]]));
@@ -186,11 +218,9 @@ function toQuery(unit: Gs1Unit | undefined): UnitQuery {
   return { gtin: unit?.gtin ?? '', lot: unit?.lot ?? null, serial: unit?.serial ?? null };
 }
 
-function lotsOf(batch: Batch, indexes: number[]): Array<{ gtin: string; lot: string }> {
-  return indexes.flatMap((i) => {
-    const unit = batch.units[i]!;
-    return unit.lot ? [{ gtin: unit.gtin, lot: unit.lot }] : [];
-  });
+/** The batch's lot: the label's, or for a label without one, that of the certificate its serial matched. */
+function lotOf(batch: Batch, i: number): string | null {
+  return batch.certificates[i]?.certificate.lot ?? batch.units[i]?.lot ?? null;
 }
 
 function indexesOf(
@@ -210,7 +240,7 @@ function serialised(batch: Batch, direction: 'inbound' | 'outbound'): UnitScan[]
         siteId: scan.siteId,
         gtin: unit.gtin,
         serial: unit.serial,
-        lot: unit.lot ?? null,
+        lot: lotOf(batch, i),
         at: scan.scannedAt,
       },
     ];

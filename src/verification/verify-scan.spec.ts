@@ -9,6 +9,7 @@ const certified: InboundUnitFacts = {
   certificate: {
     certificateId: 'CERT-1',
     supplierId: 'SUP-1',
+    lot: 'ABC123',
     supplierName: 'Acme',
     supplierSuspended: false,
     revoked: false,
@@ -93,6 +94,17 @@ describe('verifyScan', () => {
     );
     expect(outcome.reasons.map((r) => r.code)).toEqual(['SCANNER_MISREAD']);
     expect(outcome.reasons[0].message).toMatch(/Caps Lock/);
+  });
+
+  it('keeps the reasons a misread does not explain', () => {
+    const code = '(01)09506000134352(10)abc123(21)sn0001';
+    const [misread] = scannerRepairs(code, now);
+    const outcome = verifyScan(
+      { direction: 'inbound', barcode: parseGs1(code, now) },
+      { inbound: { ...unknown, inStockElsewhere: true }, misread },
+      today,
+    );
+    expect(outcome.reasons.map((r) => r.code)).toEqual(['SCANNER_MISREAD', 'DUPLICATE_SERIAL']);
   });
 
   it('describes the scanned item', () => {

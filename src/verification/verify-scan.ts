@@ -68,14 +68,13 @@ function unitReasons(
   }
   if (!facts.inbound) return [];
   const reasons = inboundUnitReasons(item, facts.inbound, scanDate);
-  if (
-    facts.misread &&
-    reasons.some((r) => r.code === 'UNKNOWN_BATCH' || r.code === 'SERIAL_NOT_CERTIFIED')
-  ) {
-    return [misreadReason(facts.misread)];
-  }
-  return reasons;
+  if (!facts.misread || !reasons.some(isNotFound)) return reasons;
+  // The misread explains why the code matched nothing; what else applies (a duplicate, a pallet
+  // that does not list it) still stands.
+  return [misreadReason(facts.misread), ...reasons.filter((r) => !isNotFound(r))];
 }
+
+const isNotFound = (r: Reason) => r.code === 'UNKNOWN_BATCH' || r.code === 'SERIAL_NOT_CERTIFIED';
 
 function invalidBarcode(error: string): Reason {
   return { code: 'INVALID_BARCODE', message: error };
