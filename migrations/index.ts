@@ -5,6 +5,8 @@ import { CreateAuditTrail1795456800003 } from './1795456800003-CreateAuditTrail'
 import { ExtendCertificates1795456800004 } from './1795456800004-ExtendCertificates';
 import { CreateRightsClearancesManifests1795456800005 } from './1795456800005-CreateRightsClearancesManifests';
 import { CreateUnitMovements1795456800006 } from './1795456800006-CreateUnitMovements';
+import { CreateFlagsAndOutbox1795456800007 } from './1795456800007-CreateFlagsAndOutbox';
+import { CreateWebhooks1795456800008 } from './1795456800008-CreateWebhooks';
 
 /** Every migration, in order; listed explicitly so the compiled app and ts-jest load the same set. */
 export const migrations = [
@@ -15,4 +17,6 @@ export const migrations = [
   ExtendCertificates1795456800004,
   CreateRightsClearancesManifests1795456800005,
   CreateUnitMovements1795456800006,
+  CreateFlagsAndOutbox1795456800007,
+  CreateWebhooks1795456800008,
 ];

@@ -7,11 +7,14 @@ import { CertificatesModule } from './certificates/certificates.module';
 import { ApiKeyThrottlerGuard } from './auth/api-key-throttler.guard';
 import { RegistryModule } from './registry/registry.module';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import type { Settings } from './config/settings';
 import { DatabaseModule } from './database/database.module';
+import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { ManifestsModule } from './manifests/manifests.module';
+import { WmsModule } from './wms/wms.module';
 
 @Module({})
 export class AppModule {
@@ -28,8 +31,11 @@ export class AppModule {
         RegistryModule,
         CertificatesModule,
         ManifestsModule,
+        FlagsModule,
+        WmsModule,
         IngestionModule,
         HealthModule,
+        ConsoleModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyThrottlerGuard }],
     };

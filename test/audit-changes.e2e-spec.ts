@@ -159,12 +159,18 @@ describe('request limits', () => {
   });
 
   it('limits the request rate per key', async () => {
-    const statuses = await Promise.all(
-      Array.from({ length: 260 }, () =>
-        request(app.http).get('/api/v1/audit/verify').auth(app.adminKey, { type: 'bearer' }),
-      ),
-    ).then((responses) => responses.map((r) => r.status));
+    // Bursts well over 200 of a cheap request: a loaded machine may spread one burst over more
+    // than the one-second window, so another burst follows until the limit shows.
+    const statuses: number[] = [];
+    for (let burst = 0; burst < 5 && !statuses.includes(429); burst++) {
+      const responses = await Promise.all(
+        Array.from({ length: 400 }, () =>
+          request(app.http).get('/api/v1/certificates/NONE').auth(app.adminKey, { type: 'bearer' }),
+        ),
+      );
+      statuses.push(...responses.map((r) => r.status));
+    }
     expect(statuses).toContain(429);
-    expect(statuses).toContain(200);
+    expect(statuses).toContain(404);
   });
 });

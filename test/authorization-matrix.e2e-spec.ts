@@ -63,6 +63,11 @@ const matrix: Record<string, Endpoint> = {
         .send({ supplierId: id('SUP'), name: 'Acme', country: 'VN', publicKey }),
     ok: [201],
   },
+  'GET /api/v1/suppliers/:supplierId': {
+    allowed: ['admin', 'compliance', 'supplier'],
+    call: (t) => t.get('/api/v1/suppliers/SUP-M'),
+    ok: [200],
+  },
   'PATCH /api/v1/suppliers/:supplierId': {
     allowed: ['admin', 'compliance'],
     call: (t) => t.patch('/api/v1/suppliers/SUP-M').send({ name: id('Acme') }),
@@ -121,6 +126,58 @@ const matrix: Record<string, Endpoint> = {
     call: (t) => t.post('/api/v1/sites/AMS1/docks/D1/scans').send(scanEvent()),
     ok: [200],
   },
+  'GET /api/v1/flags': {
+    allowed: ['supervisor', 'admin'],
+    call: (t) => t.get('/api/v1/flags?siteId=AMS1'),
+    ok: [200],
+  },
+  'GET /api/v1/flags/stream': {
+    allowed: ['supervisor', 'admin'],
+    // The stream never ends: take the status and headers, then hang up.
+    call: (t) =>
+      t
+        .get('/api/v1/flags/stream?siteId=AMS1')
+        .buffer(true)
+        .parse((res, done) => {
+          if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+            done(null, {});
+            // At run time the parser gets Node's IncomingMessage.
+            (res as unknown as NodeJS.ReadableStream & { destroy(): void }).destroy();
+            return;
+          }
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => done(null, JSON.parse(text)));
+        }),
+    ok: [200],
+  },
+  'GET /api/v1/flags/:flagId': {
+    allowed: ['supervisor', 'admin'],
+    call: (t) => t.get(`/api/v1/flags/${freshFlagId}`),
+    ok: [200],
+  },
+  'POST /api/v1/flags/:flagId/resolve': {
+    allowed: ['supervisor'],
+    call: (t) =>
+      t.post(`/api/v1/flags/${freshFlagId}/resolve`).send({ action: 'release', note: 'matrix' }),
+    ok: [200],
+  },
+  'POST /api/v1/sites/:siteId/webhooks': {
+    allowed: ['admin', 'wms'],
+    call: (t) =>
+      t.post('/api/v1/sites/AMS1/webhooks').send({ url: `http://127.0.0.1:9/${id('hook')}` }),
+    ok: [201],
+  },
+  'GET /api/v1/webhooks': {
+    allowed: ['admin'],
+    call: (t) => t.get('/api/v1/webhooks'),
+    ok: [200],
+  },
+  'DELETE /api/v1/sites/:siteId/webhooks/:endpointId': {
+    allowed: ['admin', 'wms'],
+    call: (t) => t.delete(`/api/v1/sites/AMS1/webhooks/${victimWebhookId}`),
+    ok: [200],
+  },
   'GET /api/v1/audit': {
     allowed: ['admin', 'auditor'],
     call: (t) => t.get('/api/v1/audit'),
@@ -136,16 +193,29 @@ const matrix: Record<string, Endpoint> = {
     call: (t) => t.get('/health'),
     ok: [200],
   },
+  'GET /console': {
+    allowed: [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'],
+    call: (t) => t.get('/console'),
+    ok: [200],
+  },
+  'GET /console/:file': {
+    allowed: [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'],
+    call: (t) => t.get('/console/console.js'),
+    ok: [200],
+  },
 };
 
 let victimKeyId = '';
+let victimWebhookId = '';
+let freshFlagId = '';
 
 describe('authorization matrix', () => {
   let app: TestApp;
   const keys = new Map<Caller, string | undefined>();
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // Webhooks point at a closed local port: deliveries fail at once, without DNS or network.
+    app = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
     const scopes: Record<string, object> = {
       supplier: { supplierId: 'SUP-M' },
       supervisor: { siteIds: ['AMS1'] },
@@ -198,6 +268,13 @@ describe('authorization matrix', () => {
 
   beforeEach(async () => {
     victimKeyId = keyIdOf(await issueKey(app.url, app.adminKey, { role: 'auditor' }));
+    victimWebhookId = await webhookVictim(app, victimWebhookId);
+    const suspicious = await request(app.http)
+      .post('/api/v1/sites/AMS1/docks/D1/scans')
+      .auth(keys.get('scanner')!, { type: 'bearer' })
+      .send(scanEvent({ code: `(01)09506000134352(10)NOPE(21)${id('SN').slice(0, 12)}` }))
+      .expect(200);
+    freshFlagId = (suspicious.body as { flagId: string }).flagId;
   });
 
   it('has a rule in this matrix for every route the app serves', () => {
@@ -234,6 +311,22 @@ function expectedStatus(endpoint: Endpoint, caller: Caller): 'ok' | 401 | 403 {
   if (endpoint.allowed.includes(caller)) return 'ok';
   if (caller === 'no key' || caller === 'unknown key' || caller === 'revoked key') return 401;
   return 403;
+}
+
+/** The endpoint DELETE removes, replaced only once deleted so that endpoints do not pile up. */
+async function webhookVictim(app: TestApp, current: string): Promise<string> {
+  const list = await request(app.http)
+    .get('/api/v1/webhooks')
+    .auth(app.adminKey, { type: 'bearer' })
+    .expect(200);
+  if ((list.body as Array<{ endpointId: string }>).some((e) => e.endpointId === current))
+    return current;
+  const created = await request(app.http)
+    .post('/api/v1/sites/AMS1/webhooks')
+    .auth(app.adminKey, { type: 'bearer' })
+    .send({ url: `http://127.0.0.1:9/${id('victim')}` })
+    .expect(201);
+  return (created.body as { endpointId: string }).endpointId;
 }
 
 function keyIdOf(apiKey: string): string {

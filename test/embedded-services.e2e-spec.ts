@@ -62,7 +62,7 @@ describe('embedded services', () => {
       status: 'suspicious',
       reasons: [{ code: 'UNKNOWN_BATCH' }],
     });
-    await expect(first.kill('SIGTERM')).resolves.toBe(0);
+    expect(await first.stop()).toEqual({ code: 0, log: '' });
     blocker?.close();
 
     const second = new ServiceProcess(env).start();
@@ -76,7 +76,7 @@ describe('embedded services', () => {
       });
       expect(await res.json()).toEqual(firstVerdict);
     } finally {
-      await expect(second.kill('SIGTERM')).resolves.toBe(0);
+      expect(await second.stop()).toEqual({ code: 0, log: '' });
     }
   });
 

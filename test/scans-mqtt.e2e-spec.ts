@@ -28,7 +28,7 @@ describe('scans over MQTT', () => {
       status: 'suspicious',
       reasons: [{ code: 'UNKNOWN_BATCH' }],
       item: { gtin: '09506000134352', lot: 'ABC123', serial: 'SN0001' },
-      flagId: null,
+      flagId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(new Date(verdict.verifiedAt).getTime()).not.toBeNaN();
     const rows = await app.db.query(

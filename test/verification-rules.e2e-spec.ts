@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { gs1CheckDigit } from '../src/gs1/check-digit';
 import { certificate, registerSupplier, signed, SupplierKeys } from './support/certificates';
+import { issueKey } from './support/api-keys';
 import { scanEvent, ScanEventBody, SimulatedScanner, VerdictBody } from './support/scanner';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -252,7 +253,21 @@ describe('verification rules end to end', () => {
   it('DUPLICATE_SERIAL fires for a second unit with a serial in stock, and not after it left', async () => {
     const code = legit();
     expect(codes(await scan(code))).toEqual([]);
-    expect(codes(await scan(code))).toEqual(['DUPLICATE_SERIAL']);
+    const duplicate = await scan(code);
+    expect(codes(duplicate)).toEqual(['DUPLICATE_SERIAL']);
+    // Genuine and clone look the same: the serial is held until a supervisor decides.
+    const held = await verdictOf(outbound, scanEvent({ code, direction: 'outbound' }));
+    expect(held).toMatchObject({ flagId: duplicate.flagId });
+    expect(codes(held)).toEqual(['ON_HOLD']);
+    const supervisor = await issueKey(app.url, app.adminKey, {
+      role: 'supervisor',
+      siteIds: ['AMS1'],
+    });
+    await request(app.http)
+      .post(`/api/v1/flags/${duplicate.flagId}/resolve`)
+      .auth(supervisor, admin)
+      .send({ action: 'release', note: 'one unit was scanned twice' })
+      .expect(200);
     expect(await verdictOf(outbound, scanEvent({ code, direction: 'outbound' }))).toMatchObject({
       status: 'verified',
     });

@@ -8,6 +8,8 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { lockBatchForChange } from '../database/batch-locks';
+import { FlagsService } from '../flags/flags.service';
 import type { Principal } from '../auth/principal';
 import { SupplierEntity } from '../registry/supplier.entity';
 import type { Certificate, UploadCertificate } from './certificate.dto';
@@ -37,6 +39,7 @@ export class CertificatesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly flags: FlagsService,
   ) {}
 
   async upload(actor: Principal, body: UploadCertificate): Promise<Created<CertificateView>> {
@@ -74,19 +77,25 @@ export class CertificatesService {
   /** Idempotent: revoking a revoked certificate changes nothing and keeps the first reason. */
   revoke(actor: Principal, certificateId: string, reason: string): Promise<CertificateView> {
     return this.dataSource.transaction(async (db) => {
+      const found = await findVisible(db, actor, certificateId);
+      await lockBatchForChange(db, found);
+      // Read again under the lock: a revocation racing this one may have committed meanwhile.
       const row = await findVisible(db, actor, certificateId, true);
       if (row.revokedAt) return this.view(db, certificateId);
+      const at = new Date();
       await db.update(
         CertificateEntity,
         { certificateId },
-        { revokedAt: new Date(), revokedReason: reason },
+        { revokedAt: at, revokedReason: reason },
       );
+      // The units already in: flagged and held in the WMS in this same transaction.
+      const flagged = await this.flags.holdRevokedBatch(db, row, reason, at);
       await this.audit.append(db, {
         actor: actor.keyId,
         action: 'certificate.revoked',
         objectType: 'certificate',
         objectId: certificateId,
-        payload: { certificateId, reason },
+        payload: { certificateId, reason, unitsFlagged: flagged },
       });
       return this.view(db, certificateId);
     });

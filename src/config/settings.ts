@@ -36,6 +36,17 @@ export const settingsSchema = z.object({
   MQTT_SHARE_GROUP: z.string().regex(identifier, 'must be an identifier').default('dockproof'),
   MQTT_SUBSCRIBER_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(64),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  // off: this instance writes WMS messages to the outbox but leaves publishing them to others.
+  WMS_RELAY: z.enum(['on', 'off']).default('on'),
+  // Webhooks (README "Webhooks"): small values make retries fast in tests.
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5_000),
+  WEBHOOK_GIVE_UP_AFTER_MS: z.coerce.number().int().min(1).default(86_400_000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'], { message: 'must be "true" or "false"' })
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

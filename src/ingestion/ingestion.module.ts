@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BrokerModule } from '../broker/broker.module';
+import { FlagsModule } from '../flags/flags.module';
 import { VerificationModule } from '../verification/verification.module';
 import { IngestionService } from './ingestion.service';
 import { ScansController } from './scans.controller';
@@ -7,7 +8,7 @@ import { ScansMqttHandler } from './scans.mqtt';
 import { ScansRepository } from './scans.repository';
 
 @Module({
-  imports: [BrokerModule, VerificationModule],
+  imports: [BrokerModule, VerificationModule, FlagsModule],
   controllers: [ScansController],
   providers: [IngestionService, ScansRepository, ScansMqttHandler],
   exports: [IngestionService, BrokerModule],

@@ -6,6 +6,7 @@ import type { Settings } from '../config/settings';
 import { isTransientDatabaseError } from '../database/transient-error';
 import { Gs1ParseResult, parseGs1 } from '../gs1/parse-gs1';
 import type { VerificationOutcome } from '../verification/verify-scan';
+import { FlagsService, SuspiciousScan } from '../flags/flags.service';
 import { VerificationService } from '../verification/verification.service';
 import { rejectedVerdict, Verdict } from '../verification/verdict';
 import { DecodedMessage, decodeScanMessage } from './decode-scan-message';
@@ -60,6 +61,7 @@ export class IngestionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly verification: VerificationService,
+    private readonly flags: FlagsService,
     private readonly scans: ScansRepository,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
@@ -129,7 +131,16 @@ export class IngestionService {
         barcode: barcodes[i],
       })),
     );
-    const rows = pending.map((p, i) => toScanRow(p, barcodes[i], outcomes[i], now));
+    const flagIds = await this.flags.raiseForScans(db, suspiciousScans(pending, outcomes), now);
+    const rows = pending.map((p, i) =>
+      toScanRow(
+        p,
+        barcodes[i],
+        outcomes[i],
+        outcomes[i].heldBy ?? flagIds.get(p.event.eventId) ?? null,
+        now,
+      ),
+    );
     const inserted = await this.scans.insertNew(db, rows);
     // Another instance may have stored the same eventId meanwhile: its verdict stands.
     const raced = await this.scans.findVerdicts(
@@ -210,10 +221,31 @@ export class IngestionService {
   }
 }
 
+/** Suspicious scans that no flag holds yet: each joins its pallet's flag or gets its own. */
+function suspiciousScans(
+  pending: PendingScan[],
+  outcomes: VerificationOutcome[],
+): SuspiciousScan[] {
+  return pending.flatMap((p, i) =>
+    outcomes[i].status === 'suspicious' && !outcomes[i].heldBy
+      ? [
+          {
+            eventId: p.event.eventId,
+            siteId: p.dock.siteId,
+            palletSscc: p.event.palletSscc ?? null,
+            code: p.event.code,
+            outcome: outcomes[i],
+          },
+        ]
+      : [],
+  );
+}
+
 function toScanRow(
   p: PendingScan,
   barcode: Gs1ParseResult,
   outcome: VerificationOutcome,
+  flagId: string | null,
   now: Date,
 ): ScanRow {
   const unit = barcode.ok && barcode.kind === 'unit' ? barcode : undefined;
@@ -239,7 +271,7 @@ function toScanRow(
       status,
       reasons,
       ...(item && { item }),
-      flagId: null,
+      flagId,
       verifiedAt: now.toISOString(),
     },
   };

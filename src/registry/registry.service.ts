@@ -11,6 +11,7 @@ import { SupplierEntity } from './supplier.entity';
 
 // Certificates import it from here.
 export type { Created } from './create-once';
+import { SupplierRisk, supplierRisk } from './supplier-risk';
 
 /** Sites and suppliers. A create repeated with the same content is a no-op; different content is a conflict. */
 @Injectable()
@@ -65,6 +66,15 @@ export class RegistryService {
         payload: supplier,
       });
       return { created: true, value: supplier };
+    });
+  }
+
+  /** The supplier with its risk score (see supplier-risk.ts). */
+  getSupplier(supplierId: string): Promise<CreateSupplier & { risk: SupplierRisk }> {
+    return this.dataSource.transaction(async (db) => {
+      const supplier = await db.findOneBy(SupplierEntity, { supplierId });
+      if (!supplier) throw new NotFoundException(`supplier ${supplierId} does not exist`);
+      return { ...mapSupplier(supplier), risk: await supplierRisk(db, supplierId, new Date()) };
     });
   }
 

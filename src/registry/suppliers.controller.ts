@@ -1,4 +1,4 @@
-import { Body, Controller, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Access, CurrentPrincipal } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
@@ -10,6 +10,7 @@ import {
   updateSupplierSchema,
 } from './registry.dto';
 import { RegistryService } from './registry.service';
+import type { SupplierRisk } from './supplier-risk';
 
 @Controller('api/v1/suppliers')
 export class SuppliersController {
@@ -26,6 +27,12 @@ export class SuppliersController {
     const { created, value } = await this.registry.createSupplier(principal, body);
     res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return value;
+  }
+
+  @Get(':supplierId')
+  @Access('admin', 'compliance', 'supplier')
+  get(@Param('supplierId') supplierId: string): Promise<CreateSupplier & { risk: SupplierRisk }> {
+    return this.registry.getSupplier(supplierId);
   }
 
   @Patch(':supplierId')

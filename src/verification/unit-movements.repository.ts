@@ -7,6 +7,8 @@ export interface UnitScan {
   gtin: string;
   serial: string;
   lot: string | null;
+  palletSscc: string | null;
+  supplierId: string | null;
   at: Date;
 }
 
@@ -58,12 +60,14 @@ export class UnitMovementsRepository {
     );
     if (!claims.length) return { duplicates, firstArrivals: new Set() };
     const claimed: Array<{ gtin: string; serial: string; inserted: boolean }> = await db.query(
-      `INSERT INTO units (gtin, serial, lot, state, site_id, received_event_id, received_at)
-       SELECT g, s, l, 'in', si, e, a FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-         AS t(g, s, l, si, e, a)
+      `INSERT INTO units (gtin, serial, lot, state, site_id, received_event_id, received_at, pallet_sscc, supplier_id)
+       SELECT g, s, l, 'in', si, e, a, p, su
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
+           AS t(g, s, l, si, e, a, p, su)
        ON CONFLICT (gtin, serial) DO UPDATE
          SET state = 'in', lot = EXCLUDED.lot, site_id = EXCLUDED.site_id, received_event_id = EXCLUDED.received_event_id,
-             received_at = EXCLUDED.received_at, left_event_id = NULL, left_at = NULL
+             received_at = EXCLUDED.received_at, left_event_id = NULL, left_at = NULL,
+             pallet_sscc = EXCLUDED.pallet_sscc, supplier_id = EXCLUDED.supplier_id
          WHERE units.state = 'left' OR units.received_event_id = EXCLUDED.received_event_id
        RETURNING gtin, serial, (xmax = 0) AS inserted`,
       [
@@ -73,6 +77,8 @@ export class UnitMovementsRepository {
         claims.map((c) => c.siteId),
         claims.map((c) => c.eventId),
         claims.map((c) => c.at),
+        claims.map((c) => c.palletSscc),
+        claims.map((c) => c.supplierId),
       ],
     );
     const ok = new Set(claimed.map(unitKey));

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CertificateFactsRepository } from './certificate-facts.repository';
+import { HoldFactsRepository } from './hold-facts.repository';
 import { RegistryFactsRepository } from './registry-facts.repository';
 import { UnitMovementsRepository } from './unit-movements.repository';
 import { VerificationService } from './verification.service';
@@ -10,6 +11,7 @@ import { VerificationService } from './verification.service';
     CertificateFactsRepository,
     RegistryFactsRepository,
     UnitMovementsRepository,
+    HoldFactsRepository,
   ],
   exports: [VerificationService],
 })

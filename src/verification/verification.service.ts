@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { lockBatchesForReading } from '../database/batch-locks';
 import type { Gs1ParseResult, Gs1Unit } from '../gs1/parse-gs1';
 import {
   CertificateFactsRepository,
   CertificateMatch,
   UnitQuery,
 } from './certificate-facts.repository';
+import { HoldFactsRepository } from './hold-facts.repository';
 import { IpFacts, RegistryFactsRepository } from './registry-facts.repository';
 import { RepairedReading, scannerRepairs } from './scanner-repairs';
 import type { PalletManifest } from './unit-rules';
@@ -38,10 +40,15 @@ export class VerificationService {
     private readonly certificates: CertificateFactsRepository,
     private readonly registry: RegistryFactsRepository,
     private readonly movements: UnitMovementsRepository,
+    private readonly holds: HoldFactsRepository,
   ) {}
 
   async verifyAll(db: EntityManager, scans: ScanInContext[]): Promise<VerificationOutcome[]> {
     const units = scans.map((s) => unitOf(s.barcode));
+    await lockBatchesForReading(
+      db,
+      units.flatMap((u) => (u?.lot ? [{ gtin: u.gtin, lot: u.lot }] : [])),
+    );
     const batch: Batch = {
       scans,
       units,
@@ -169,11 +176,15 @@ export class VerificationService {
     batch: Batch,
     facts: ScanFacts[],
   ): Promise<void> {
-    const here = await this.movements.receivedAtSite(db, serialised(batch, 'outbound'));
+    const outbound = serialised(batch, 'outbound');
+    const here = await this.movements.receivedAtSite(db, outbound);
+    const held = await this.holds.heldUnits(db, outbound);
     batch.scans.forEach((scan, i) => {
       const unit = batch.units[i];
       if (scan.direction !== 'outbound' || !unit?.serial) return;
-      facts[i].receivedHere = here.has(`${scan.siteId}\u0000${unit.gtin}\u0000${unit.serial}`);
+      const key = unitKey({ gtin: unit.gtin, serial: unit.serial });
+      facts[i].receivedHere = here.has(`${scan.siteId}\u0000${key}`);
+      facts[i].heldBy = held.get(key);
     });
   }
 
@@ -241,6 +252,8 @@ function serialised(batch: Batch, direction: 'inbound' | 'outbound'): UnitScan[]
         gtin: unit.gtin,
         serial: unit.serial,
         lot: lotOf(batch, i),
+        palletSscc: scan.palletSscc ?? null,
+        supplierId: batch.certificates[i]?.certificate.supplierId ?? null,
         at: scan.scannedAt,
       },
     ];

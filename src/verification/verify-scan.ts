@@ -14,6 +14,8 @@ export interface ScanFacts {
   inbound?: InboundUnitFacts;
   /** For an outbound unit with a serial: did it pass an inbound dock of this site? */
   receivedHere?: boolean;
+  /** For an outbound unit with a serial: the open or quarantined flag that holds it, if any. */
+  heldBy?: string;
   /** For an inbound pallet label: does a manifest for this site announce it? */
   palletAnnounced?: boolean;
   /** A reading of a failed or unknown code that a known scanner fault explains and that is certified. */
@@ -24,6 +26,10 @@ export interface VerificationOutcome {
   status: 'verified' | 'suspicious';
   reasons: Reason[];
   item?: VerdictItem;
+  /** The flag that already holds the unit (ON_HOLD): the verdict names it, no new flag is raised. */
+  heldBy?: string;
+  /** The certificate the unit was held against: evidence for a flag, and whose supplier it is. */
+  certificate?: { certificateId: string; supplierId: string };
 }
 
 /** Pure: the same scan, facts and scan date (YYYY-MM-DD) always give the same outcome. */
@@ -48,7 +54,15 @@ export function verifyScan(
   }
   const item = itemOf(barcode);
   const reasons = unitReasons(scan, item, facts, scanDate);
-  return reasons.length ? suspicious(reasons, item) : { status: 'verified', reasons, item };
+  if (!reasons.length) return { status: 'verified', reasons, item };
+  const cert = scan.direction === 'inbound' ? facts.inbound?.certificate : null;
+  return {
+    ...suspicious(reasons, item),
+    ...(scan.direction === 'outbound' && facts.heldBy && { heldBy: facts.heldBy }),
+    ...(cert && {
+      certificate: { certificateId: cert.certificateId, supplierId: cert.supplierId },
+    }),
+  };
 }
 
 function unitReasons(
@@ -57,15 +71,7 @@ function unitReasons(
   facts: ScanFacts,
   scanDate: string,
 ): Reason[] {
-  if (scan.direction === 'outbound') {
-    if (!item.serial || facts.receivedHere !== false) return [];
-    return [
-      {
-        code: 'NOT_RECEIVED',
-        message: `GTIN ${item.gtin} serial ${item.serial} never passed an inbound dock of this site`,
-      },
-    ];
-  }
+  if (scan.direction === 'outbound') return outboundReasons(item, facts);
   if (!facts.inbound) return [];
   const reasons = inboundUnitReasons(item, facts.inbound, scanDate);
   if (!facts.misread || !reasons.some(isNotFound)) return reasons;
@@ -75,6 +81,23 @@ function unitReasons(
 }
 
 const isNotFound = (r: Reason) => r.code === 'UNKNOWN_BATCH' || r.code === 'SERIAL_NOT_CERTIFIED';
+
+function outboundReasons(item: VerdictItem & { gtin: string }, facts: ScanFacts): Reason[] {
+  if (!item.serial) return [];
+  const unit = `GTIN ${item.gtin} serial ${item.serial}`;
+  const reasons: Reason[] = [];
+  if (facts.heldBy)
+    reasons.push({
+      code: 'ON_HOLD',
+      message: `${unit} is held by flag ${facts.heldBy}: it must not leave until a supervisor releases it`,
+    });
+  if (facts.receivedHere === false)
+    reasons.push({
+      code: 'NOT_RECEIVED',
+      message: `${unit} never passed an inbound dock of this site`,
+    });
+  return reasons;
+}
 
 function invalidBarcode(error: string): Reason {
   return { code: 'INVALID_BARCODE', message: error };

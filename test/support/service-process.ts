@@ -41,6 +41,16 @@ export class ServiceProcess {
     throw new Error(`service not healthy after ${timeoutMs} ms:\n${this.output}`);
   }
 
+  /** Stops it with SIGTERM; resolves with the exit code and, when it is not 0, what it logged. */
+  async stop(): Promise<{ code: number | null; log: string }> {
+    const code = await this.kill('SIGTERM');
+    const log = this.output
+      .split('\n')
+      .filter((line) => !/RoutesResolver|RouterExplorer|InstanceLoader/.test(line))
+      .join('\n');
+    return { code, log: code === 0 ? '' : log };
+  }
+
   async kill(signal: NodeJS.Signals): Promise<number | null> {
     this.child?.kill(signal);
     return this.exited();

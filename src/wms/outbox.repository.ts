@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { WmsMessage, wmsTopic } from './wms-message';
+
+/** PostgreSQL delivers a NOTIFY on commit, so the relay hears of a message once it is durable. */
+export const OUTBOX_CHANNEL = 'dockproof_outbox';
+
+export interface OutboxRow {
+  seq: string;
+  topic: string;
+  body: string;
+}
+
+/**
+ * The transactional outbox: a WMS message is a row written in the transaction of the change that
+ * causes it, so it exists exactly when the change does; the relay publishes it afterwards.
+ */
+@Injectable()
+export class OutboxRepository {
+  async append(db: EntityManager, messages: WmsMessage[]): Promise<void> {
+    if (!messages.length) return;
+    await db.query(
+      `INSERT INTO outbox (message_id, site_id, topic, body, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`,
+      [
+        messages.map((m) => m.messageId),
+        messages.map((m) => m.siteId),
+        messages.map((m) => wmsTopic(m.siteId)),
+        messages.map((m) => JSON.stringify(m)),
+        messages.map((m) => m.at),
+      ],
+    );
+    await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+  }
+
+  /** The oldest unpublished messages. */
+  claim(db: EntityManager, limit: number): Promise<OutboxRow[]> {
+    return db.query(
+      `SELECT seq::text, topic, body FROM outbox WHERE published_at IS NULL
+        ORDER BY seq LIMIT $1 FOR UPDATE`,
+      [limit],
+    );
+  }
+
+  async markPublished(db: EntityManager, seq: string, at: Date): Promise<void> {
+    await db.query(`UPDATE outbox SET published_at = $2 WHERE seq = $1`, [seq, at]);
+  }
+
+  /** Kept on the row, so an operator sees why a message is stuck. */
+  async markFailed(db: EntityManager, seq: string, error: string): Promise<void> {
+    await db.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1`, [
+      seq,
+      error.slice(0, 1000),
+    ]);
+  }
+}
