@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { IpClearanceFact, PalletManifest } from './unit-rules';
 
 export interface IpQuery {
-  country: string;
+  siteId: string;
   supplierId: string;
   gtin: string;
   lot: string | null;
@@ -26,45 +26,49 @@ export interface IpFacts {
 /** IP rights, clearances and manifests for a whole batch of scans: one statement per kind of fact. */
 @Injectable()
 export class RegistryFactsRepository {
-  async siteCountries(db: EntityManager, siteIds: string[]): Promise<Map<string, string>> {
-    if (!siteIds.length) return new Map();
-    const rows: Array<{ site_id: string; country: string }> = await db.query(
-      `SELECT site_id, country FROM sites WHERE site_id = ANY($1::text[])`,
-      [[...new Set(siteIds)]],
-    );
-    return new Map(rows.map((r) => [r.site_id, r.country]));
-  }
-
+  /**
+   * For each certified unit: the IP rights in force on the scan date in its site's country that
+   * cover its GTIN, and its supplier's clearances of the batch for that country. One statement
+   * (sites, rights and clearances together), as it runs for every batch of scans.
+   */
   async ipFacts(db: EntityManager, queries: IpQuery[]): Promise<IpFacts[]> {
     const facts = queries.map((): IpFacts => ({ rightIds: [], clearances: [] }));
     if (!queries.length) return facts;
-    const params = [
-      queries.map((_, i) => i),
-      queries.map((q) => q.country),
-      queries.map((q) => q.supplierId),
-      queries.map((q) => q.gtin),
-      queries.map((q) => q.lot),
-      queries.map((q) => q.date),
-    ];
-    const rights: Array<{ i: number; right_id: string }> = await db.query(
-      `SELECT q.i, r.right_id
-         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[]) AS q(i, country, supplier, gtin, lot, d)
-         JOIN ip_rights r ON r.countries @> ARRAY[q.country] AND r.valid_from <= q.d AND r.valid_until >= q.d
-              AND EXISTS (SELECT 1 FROM unnest(r.gtin_prefixes) p WHERE left(q.gtin, length(p)) = p)
-        ORDER BY q.i, r.right_id`,
-      params,
-    );
-    for (const r of rights) facts[r.i].rightIds.push(r.right_id);
-    const clearances: Array<{ i: number } & IpClearanceFact> = await db.query(
-      `SELECT q.i, c.clearance_id AS "clearanceId",
-              to_char(c.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(c.valid_until, 'YYYY-MM-DD') AS "validUntil"
-         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[]) AS q(i, country, supplier, gtin, lot, d)
-         JOIN ip_clearances c ON c.supplier_id = q.supplier AND c.gtin = q.gtin
-              AND (c.lot IS NULL OR c.lot = q.lot) AND c.countries @> ARRAY[q.country]
-        ORDER BY q.i, c.clearance_id`,
-      params,
-    );
-    for (const { i, ...clearance } of clearances) facts[i].clearances.push(clearance);
+    const rows: Array<{ i: number; right_id: string | null } & Partial<IpClearanceFact>> =
+      await db.query(
+        `WITH q AS (
+           SELECT q.*, s.country
+             FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[])
+                    AS q(i, site_id, supplier, gtin, lot, d)
+             JOIN sites s ON s.site_id = q.site_id)
+         SELECT q.i, r.right_id, NULL AS "clearanceId", NULL AS "validFrom", NULL AS "validUntil"
+           FROM q JOIN ip_rights r ON r.countries @> ARRAY[q.country]
+                AND r.valid_from <= q.d AND r.valid_until >= q.d
+                AND EXISTS (SELECT 1 FROM unnest(r.gtin_prefixes) p WHERE left(q.gtin, length(p)) = p)
+         UNION ALL
+         SELECT q.i, NULL, c.clearance_id, to_char(c.valid_from, 'YYYY-MM-DD'),
+                to_char(c.valid_until, 'YYYY-MM-DD')
+           FROM q JOIN ip_clearances c ON c.supplier_id = q.supplier AND c.gtin = q.gtin
+                AND (c.lot IS NULL OR c.lot = q.lot) AND c.countries @> ARRAY[q.country]
+         ORDER BY 1, 2, 3`,
+        [
+          queries.map((_, i) => i),
+          queries.map((q) => q.siteId),
+          queries.map((q) => q.supplierId),
+          queries.map((q) => q.gtin),
+          queries.map((q) => q.lot),
+          queries.map((q) => q.date),
+        ],
+      );
+    for (const { i, right_id, clearanceId, validFrom, validUntil } of rows) {
+      if (right_id) facts[i].rightIds.push(right_id);
+      else
+        facts[i].clearances.push({
+          clearanceId: clearanceId!,
+          validFrom: validFrom!,
+          validUntil: validUntil!,
+        });
+    }
     return facts;
   }
 

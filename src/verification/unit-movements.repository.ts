@@ -60,7 +60,11 @@ export class UnitMovementsRepository {
     );
     if (!claims.length) return { duplicates, firstArrivals: new Set() };
     const claimed: Array<{ gtin: string; serial: string; inserted: boolean }> = await db.query(
-      `INSERT INTO units (gtin, serial, lot, state, site_id, received_event_id, received_at, pallet_sscc, supplier_id)
+      // Every scan passed its site's inbound dock, clones too: one statement records both.
+      `WITH receipts AS (
+         INSERT INTO unit_site_receipts (site_id, gtin, serial)
+         SELECT * FROM unnest($9::text[], $10::text[], $11::text[]) ON CONFLICT DO NOTHING)
+       INSERT INTO units (gtin, serial, lot, state, site_id, received_event_id, received_at, pallet_sscc, supplier_id)
        SELECT g, s, l, 'in', si, e, a, p, su
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
            AS t(g, s, l, si, e, a, p, su)
@@ -79,11 +83,13 @@ export class UnitMovementsRepository {
         claims.map((c) => c.at),
         claims.map((c) => c.palletSscc),
         claims.map((c) => c.supplierId),
+        scans.map((s) => s.siteId),
+        scans.map((s) => s.gtin),
+        scans.map((s) => s.serial),
       ],
     );
     const ok = new Set(claimed.map(unitKey));
     for (const c of claims) if (!ok.has(unitKey(c))) duplicates.add(c.eventId);
-    await this.recordSiteReceipts(db, scans);
     const firstArrivals = new Set(claimed.filter((c) => c.inserted).map(unitKey));
     return { duplicates, firstArrivals };
   }
@@ -135,14 +141,6 @@ export class UnitMovementsRepository {
         scans.map((s) => s.at),
         scans.map((s) => s.siteId),
       ],
-    );
-  }
-
-  private async recordSiteReceipts(db: EntityManager, scans: UnitScan[]): Promise<void> {
-    await db.query(
-      `INSERT INTO unit_site_receipts (site_id, gtin, serial)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
-      [scans.map((s) => s.siteId), scans.map((s) => s.gtin), scans.map((s) => s.serial)],
     );
   }
 }

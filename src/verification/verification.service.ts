@@ -132,17 +132,11 @@ export class VerificationService {
     batch: Batch,
     inbound: number[],
   ): Promise<Map<number, IpFacts>> {
-    const countries = await this.registry.siteCountries(
-      db,
-      inbound.map((i) => batch.scans[i].siteId),
-    );
-    const certified = inbound.filter(
-      (i) => batch.certificates[i] && countries.has(batch.scans[i].siteId),
-    );
+    const certified = inbound.filter((i) => batch.certificates[i]);
     const ip = await this.registry.ipFacts(
       db,
       certified.map((i) => ({
-        country: countries.get(batch.scans[i].siteId)!,
+        siteId: batch.scans[i].siteId,
         supplierId: batch.certificates[i]!.certificate.supplierId,
         gtin: batch.units[i]!.gtin,
         lot: lotOf(batch, i),
