@@ -34,7 +34,8 @@ export const settingsSchema = z.object({
     .regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with "/" (e.g. "test-42/")')
     .default(''),
   MQTT_SHARE_GROUP: z.string().regex(identifier, 'must be an identifier').default('dockproof'),
-  MQTT_SUBSCRIBER_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(64),
+  // Each connection holds one unacknowledged scans message at a time: throughput comes from many.
+  MQTT_SUBSCRIBER_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(256),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   // off: this instance writes WMS messages to the outbox but leaves publishing them to others.
   WMS_RELAY: z.enum(['on', 'off']).default('on'),
