@@ -52,12 +52,13 @@ export class CertificateFactsRepository {
         units.map((u) => u.serial),
       ],
     );
-    return units.map((unit, i) =>
-      best(
-        unit,
-        rows.filter((r) => r.i === i),
-      ),
-    );
+    const byUnit = new Map<number, CertificateRow[]>();
+    for (const row of rows) {
+      const found = byUnit.get(row.i);
+      if (found) found.push(row);
+      else byUnit.set(row.i, [row]);
+    }
+    return units.map((unit, i) => best(unit, byUnit.get(i) ?? []));
   }
 }
 
