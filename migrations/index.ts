@@ -7,6 +7,7 @@ import { CreateRightsClearancesManifests1795456800005 } from './1795456800005-Cr
 import { CreateUnitMovements1795456800006 } from './1795456800006-CreateUnitMovements';
 import { CreateFlagsAndOutbox1795456800007 } from './1795456800007-CreateFlagsAndOutbox';
 import { CreateWebhooks1795456800008 } from './1795456800008-CreateWebhooks';
+import { DropUnusedScanIndex1795456800009 } from './1795456800009-DropUnusedScanIndex';
 
 /** Every migration, in order; listed explicitly so the compiled app and ts-jest load the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   CreateUnitMovements1795456800006,
   CreateFlagsAndOutbox1795456800007,
   CreateWebhooks1795456800008,
+  DropUnusedScanIndex1795456800009,
 ];
