@@ -2,10 +2,10 @@ import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectAsync } from 'mqtt';
 import { Client } from 'pg';
 import { findFreePort } from '../src/database/free-port';
 import type { Cleanup } from './cleanup';
+import { purgeScanSessions } from '../src/broker/persistent-sessions';
 
 export interface BenchDatabase {
   url: string;
@@ -67,19 +67,7 @@ export async function chooseBroker(): Promise<BenchBroker> {
   };
 }
 
-/**
- * DockProof's scan subscribers keep persistent sessions (client ids `<instance>-scans-<n>`);
- * reconnecting them clean removes them from the broker once the run is over.
- */
-export async function purgeSessions(url: string, instanceId: string, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    const client = await connectAsync(url, {
-      clientId: `${instanceId}-scans-${i}`,
-      clean: true,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-      connectTimeout: 5_000,
-    });
-    await client.endAsync();
-  }
+/** DockProof's scan subscribers keep persistent sessions: remove them once the run is over. */
+export function purgeSessions(url: string, instanceId: string, count: number): Promise<void> {
+  return purgeScanSessions(url, instanceId, count);
 }

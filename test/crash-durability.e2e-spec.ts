@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { purgeScanSessions } from '../src/broker/persistent-sessions';
 import { findFreePort } from '../src/database/free-port';
 import { issueKey, testAdminKey } from './support/api-keys';
 import { scanEvent, SimulatedScanner } from './support/scanner';
@@ -66,6 +67,8 @@ describe('crash durability', () => {
         await answered;
       } finally {
         await restarted.kill('SIGTERM');
+        if (process.env.MQTT_URL)
+          await purgeScanSessions(process.env.MQTT_URL, env.DOCKPROOF_INSTANCE_ID, 8);
       }
 
       const [stored] = await db.query<{

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { purgeScanSessions } from '../src/broker/persistent-sessions';
 import { findFreePort } from '../src/database/free-port';
 import { gs1CheckDigit } from '../src/gs1/check-digit';
 import { issueKey, testAdminKey } from './support/api-keys';
@@ -428,6 +429,8 @@ describe('WMS outbox across a crash', () => {
       await listener?.close();
       await restarted?.kill('SIGTERM');
       await first.kill('SIGKILL');
+      if (process.env.MQTT_URL)
+        await purgeScanSessions(process.env.MQTT_URL, env.DOCKPROOF_INSTANCE_ID, 2);
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }

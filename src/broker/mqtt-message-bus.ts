@@ -7,6 +7,7 @@ import {
   PUBLISH_TIMEOUT_MS,
   withTimeout,
 } from './message-bus';
+import { scanSubscriberClientId } from './persistent-sessions';
 
 export interface MqttBusOptions {
   url: string;
@@ -40,7 +41,7 @@ export class MqttMessageBus extends MessageBus {
       this.publishers.push(this.connect(`${instanceId}-pub-${i}`, true));
     }
     for (let i = 0; i < subscriberConnections; i++) {
-      const client = this.connect(`${instanceId}-scans-${i}`, false);
+      const client = this.connect(scanSubscriberClientId(instanceId, i), false);
       client.handleMessage = (packet, done) => {
         handler({ topic: packet.topic, payload: packet.payload as Buffer }).then(
           () => done(),

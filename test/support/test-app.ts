@@ -8,6 +8,7 @@ import { loadSettings, Settings } from '../../src/config/settings';
 import { findFreePort } from '../../src/database/free-port';
 import { RunningDockProof, startDockProof } from '../../src/dockproof';
 import { MessageBus } from '../../src/broker/message-bus';
+import { purgeScanSessions } from '../../src/broker/persistent-sessions';
 import { issueKey, testAdminKey } from './api-keys';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -78,6 +79,13 @@ export async function startTestApp(
     settings,
     close: async () => {
       await dockproof.close();
+      // The machine's broker would keep this instance's persistent sessions for ever.
+      if (settings.MQTT_URL)
+        await purgeScanSessions(
+          settings.MQTT_URL,
+          settings.DOCKPROOF_INSTANCE_ID!,
+          settings.MQTT_SUBSCRIBER_CONNECTIONS,
+        );
       if (!sharedDb) await db.drop();
       rmSync(settings.DATA_DIR, { recursive: true, force: true });
     },
