@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { findFreePort } from '../src/database/free-port';
 import type { Cleanup } from './cleanup';
-import { purgeScanSessions } from '../src/broker/persistent-sessions';
 
 export interface BenchDatabase {
   url: string;
@@ -65,9 +64,4 @@ export async function chooseBroker(): Promise<BenchBroker> {
     mode: 'embedded',
     env: { MQTT_URL: undefined, MQTT_PORT: String(port) },
   };
-}
-
-/** DockProof's scan subscribers keep persistent sessions: remove them once the run is over. */
-export function purgeSessions(url: string, instanceId: string, count: number): Promise<void> {
-  return purgeScanSessions(url, instanceId, count);
 }

@@ -1,4 +1,4 @@
-import { gs1CheckDigit } from '../src/gs1/check-digit';
+import { withCheckDigit } from '../src/gs1/check-digit';
 import type { BenchOptions } from './options';
 
 /** Who and where: every site is in the EU, so the EU trademark below applies at each. */
@@ -48,10 +48,6 @@ export function serialOf(n: number): string {
 
 export function supplierId(index: number): string {
   return `SUP-${index}`;
-}
-
-function withCheckDigit(digits: string): string {
-  return digits + String(gs1CheckDigit(digits));
 }
 
 /** GTIN-14 of item reference `item` (5 digits) under the company prefix. */

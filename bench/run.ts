@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { purgeScanSessions } from '../src/broker/persistent-sessions';
 import { findFreePort } from '../src/database/free-port';
 import { Api } from './api';
 import { bulkLoadListed } from './bulk-load';
@@ -12,7 +13,6 @@ import {
   BenchDatabase,
   chooseBroker,
   provisionDatabase,
-  purgeSessions,
   withClient,
 } from './environment';
 import { certifiedSerials, Lane, lanesFor, registryBatches, splitForScale } from './layout';
@@ -56,7 +56,7 @@ async function startService(cleanup: Cleanup, cpuProfile: boolean): Promise<Runn
   const sessions = { count: 0 };
   if (broker.mode === 'external')
     own.add('remove DockProof sessions from the broker', () =>
-      purgeSessions(broker.url, instanceId, sessions.count),
+      purgeScanSessions(broker.url, instanceId, sessions.count),
     );
   const dataDir = mkdtempSync(join(tmpdir(), 'dockproof-bench-'));
   own.add(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));

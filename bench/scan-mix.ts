@@ -1,19 +1,10 @@
+import type { ScanEvent } from '../src/ingestion/scan-event.schema';
+import type { Verdict } from '../src/verification/verdict';
 import { Batch, EXPIRES_ON, Lane, serialOf } from './layout';
 
-export interface ScanEvent {
-  eventId: string;
-  scannerId: string;
-  scannedAt: string;
-  direction: 'inbound' | 'outbound';
-  code: string;
-  palletSscc?: string;
-}
-
-export interface Verdict {
-  eventId: string | null;
-  status: 'verified' | 'suspicious' | 'rejected';
-  reasons: Array<{ code: string; message: string }>;
-}
+// The contract's own types: what scanners send and what they get back.
+export type { ScanEvent } from '../src/ingestion/scan-event.schema';
+export type { Verdict } from '../src/verification/verdict';
 
 /**
  * What a scan is meant to test, and the verdict that proves it did: units of certified batches in

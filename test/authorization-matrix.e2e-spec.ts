@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { ROLES } from '../src/auth/roles';
-import { gs1CheckDigit } from '../src/gs1/check-digit';
+import { withCheckDigit } from '../src/gs1/check-digit';
 import { issueKey } from './support/api-keys';
 import { certificate, signed, supplierKeys } from './support/certificates';
 import { scanEvent } from './support/scanner';
@@ -23,7 +23,7 @@ const sscc = () => {
     .toString()
     .padStart(16, '0')
     .slice(-16)}`;
-  return `${digits}${gs1CheckDigit(digits)}`;
+  return withCheckDigit(digits);
 };
 const IP_RIGHT = {
   kind: 'trademark',

@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { purgeScanSessions } from '../src/broker/persistent-sessions';
-import { findFreePort } from '../src/database/free-port';
-import { issueKey, testAdminKey } from './support/api-keys';
+import { issueKey } from './support/api-keys';
 import { scanEvent, SimulatedScanner } from './support/scanner';
-import { ServiceProcess } from './support/service-process';
-import { uniqueId } from './support/test-app';
+import { serviceEnv, ServiceProcess } from './support/service-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const SCANS = 2_000;
@@ -26,23 +24,15 @@ describe('crash durability', () => {
   });
 
   it('SIGKILL mid-stream, restart: every eventId stored exactly once, each with a verdict', async () => {
-    const port = await findFreePort();
-    const mqttPort = await findFreePort();
-    const prefix = `${uniqueId('crash')}/`;
-    const env = {
-      PORT: String(port),
-      DATABASE_URL: db.url,
-      MQTT_URL: process.env.MQTT_URL ?? '',
-      MQTT_PORT: String(mqttPort),
-      DATA_DIR: dataDir,
-      // The same instance id after the restart: its persistent sessions hold what was in flight.
-      DOCKPROOF_INSTANCE_ID: uniqueId('crash'),
-      MQTT_TOPIC_PREFIX: prefix,
-      MQTT_SHARE_GROUP: uniqueId('g'),
-      MQTT_SUBSCRIBER_CONNECTIONS: '8',
-      LOG_LEVEL: 'warn',
-      DOCKPROOF_ADMIN_KEY: testAdminKey(),
-    };
+    const env = await serviceEnv({
+      label: 'crash',
+      databaseUrl: db.url,
+      dataDir,
+      subscriberConnections: 8,
+    });
+    const port = Number(env.PORT);
+    const mqttPort = Number(env.MQTT_PORT);
+    const prefix = env.MQTT_TOPIC_PREFIX;
     const service = new ServiceProcess(env).start();
     await service.waitHealthy(port);
     const mqttUrl = process.env.MQTT_URL ?? `mqtt://127.0.0.1:${mqttPort}`;

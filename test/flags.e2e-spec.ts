@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { purgeScanSessions } from '../src/broker/persistent-sessions';
-import { findFreePort } from '../src/database/free-port';
-import { gs1CheckDigit } from '../src/gs1/check-digit';
-import { issueKey, testAdminKey } from './support/api-keys';
+import { withCheckDigit } from '../src/gs1/check-digit';
+import { issueKey } from './support/api-keys';
 import { certificate, registerSupplier, signed, SupplierKeys } from './support/certificates';
 import { scanEvent, ScanEventBody, SimulatedScanner, VerdictBody } from './support/scanner';
-import { ServiceProcess } from './support/service-process';
-import { startTestApp, TestApp, uniqueId } from './support/test-app';
+import { serviceEnv, ServiceProcess } from './support/service-process';
+import { startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase } from './support/test-database';
 import { WmsListener } from './support/wms-listener';
 
@@ -17,10 +16,7 @@ const G1 = '09506000134352';
 const bearer = { type: 'bearer' as const };
 let palletNo = 100;
 /** A fresh SSCC, so each test has pallets of its own. */
-const pallet = () => {
-  const digits = `1061414100000${String(palletNo++).padStart(4, '0')}`;
-  return `${digits}${gs1CheckDigit(digits)}`;
-};
+const pallet = () => withCheckDigit(`1061414100000${String(palletNo++).padStart(4, '0')}`);
 
 describe('flags, WMS messages and supervisors', () => {
   let app: TestApp;
@@ -356,22 +352,15 @@ describe('WMS outbox across a crash', () => {
   it('a message committed but not yet published reaches the WMS after a restart, with its messageId', async () => {
     const db = await createTestDatabase();
     const dataDir = mkdtempSync(join(tmpdir(), 'dockproof-outbox-'));
-    const port = await findFreePort();
-    const mqttPort = await findFreePort();
-    const prefix = `${uniqueId('outbox')}/`;
-    const env = {
-      PORT: String(port),
-      DATABASE_URL: db.url,
-      MQTT_URL: process.env.MQTT_URL ?? '',
-      MQTT_PORT: String(mqttPort),
-      DATA_DIR: dataDir,
-      DOCKPROOF_INSTANCE_ID: uniqueId('outbox'),
-      MQTT_TOPIC_PREFIX: prefix,
-      MQTT_SHARE_GROUP: uniqueId('g'),
-      MQTT_SUBSCRIBER_CONNECTIONS: '2',
-      LOG_LEVEL: 'warn',
-      DOCKPROOF_ADMIN_KEY: testAdminKey(),
-    };
+    const env = await serviceEnv({
+      label: 'outbox',
+      databaseUrl: db.url,
+      dataDir,
+      subscriberConnections: 2,
+    });
+    const port = Number(env.PORT);
+    const mqttPort = Number(env.MQTT_PORT);
+    const prefix = env.MQTT_TOPIC_PREFIX;
     const base = `http://127.0.0.1:${port}`;
     // The relay off stands for the moment between the commit and the publish.
     const first = new ServiceProcess({ ...env, WMS_RELAY: 'off' }).start();

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
-import { gs1CheckDigit } from '../src/gs1/check-digit';
+import { withCheckDigit } from '../src/gs1/check-digit';
 import { ManifestLookup } from '../src/manifests/manifest-lookup';
 import { issueKey } from './support/api-keys';
 import { startTestApp, TestApp, uniqueId } from './support/test-app';
@@ -10,10 +10,9 @@ const publicKey = generateKeyPairSync('ed25519')
   .toString();
 
 const GTIN = '09506000134352';
-const withCheck = (digits: string) => `${digits}${gs1CheckDigit(digits)}`;
 let ssccCounter = 0;
 const newSscc = () =>
-  withCheck(
+  withCheckDigit(
     `1061414${String(Date.now() % 1e6).padStart(6, '0')}${String(++ssccCounter).padStart(4, '0')}`,
   );
 

@@ -1,11 +1,10 @@
 import request from 'supertest';
-import { gs1CheckDigit } from '../src/gs1/check-digit';
+import { withCheckDigit } from '../src/gs1/check-digit';
 import { certificate, registerSupplier, signed, SupplierKeys } from './support/certificates';
 import { issueKey } from './support/api-keys';
 import { scanEvent, ScanEventBody, SimulatedScanner, VerdictBody } from './support/scanner';
 import { startTestApp, TestApp } from './support/test-app';
 
-const withCheckDigit = (digits: string) => `${digits}${gs1CheckDigit(digits)}`;
 const G1 = '09506000134352';
 const G2 = withCheckDigit('0950600013436');
 const PALLET = '106141412345678908';

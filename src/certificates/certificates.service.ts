@@ -8,8 +8,9 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { lockBatchForChange } from '../database/batch-locks';
+import { lockBatches } from '../database/batch-locks';
 import { FlagsService } from '../flags/flags.service';
+import type { Created } from '../registry/create-once';
 import type { Principal } from '../auth/principal';
 import { SupplierEntity } from '../registry/supplier.entity';
 import type { Certificate, UploadCertificate } from './certificate.dto';
@@ -18,11 +19,6 @@ import { sha256Hex, signatureVerifies, signedBytes } from './certificate-signatu
 import { CertificateView, toCertificateView } from './certificate-view';
 import { CertificateEntity } from './certificate.entity';
 import { serialCount } from './serial-ranges';
-
-export interface Created<T> {
-  created: boolean;
-  value: T;
-}
 
 interface VerifiedUpload {
   certificate: Certificate;
@@ -78,7 +74,7 @@ export class CertificatesService {
   revoke(actor: Principal, certificateId: string, reason: string): Promise<CertificateView> {
     return this.dataSource.transaction(async (db) => {
       const found = await findVisible(db, actor, certificateId);
-      await lockBatchForChange(db, found);
+      await lockBatches(db, 'certificate', [found]);
       // Read again under the lock: a revocation racing this one may have committed meanwhile.
       const row = await findVisible(db, actor, certificateId, true);
       if (row.revokedAt) return this.view(db, certificateId);
@@ -170,9 +166,7 @@ async function sameOrConflict(db: EntityManager, upload: VerifiedUpload): Promis
  * supplier hide a revocation or bring its own clearances. The lock serialises racing uploads.
  */
 async function assertBatchIsSuppliers(db: EntityManager, c: Certificate): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-    JSON.stringify(['certificate-batch', c.gtin, c.lot]),
-  ]);
+  await lockBatches(db, 'ownership', [c]);
   const others: Array<{ supplier_id: string }> = await db.query(
     `SELECT supplier_id FROM certificates
       WHERE gtin = $1 AND lot = $2 AND supplier_id <> $3 AND certificate_id <> $4 LIMIT 1`,

@@ -5,26 +5,32 @@ export interface BatchKey {
   lot: string;
 }
 
-// JSON, not a NUL-separated key: PostgreSQL text cannot hold NUL.
-const lockKey = (b: BatchKey) => JSON.stringify(['batch-certificate', b.gtin, b.lot]);
-
 /**
- * Taken (shared) by every scan transaction before it reads the certificates of its batches, and
- * (exclusive) by a revocation before it changes one: a revocation then waits for the scans that
- * read the certificate in force and sees the units they received, and the scans after it see it
- * revoked. No unit can slip in between and escape the revocation's hold.
+ * What a batch lock guards; each purpose is a lock of its own, so holding one never waits on another.
+ * - `certificate`: shared by every scan transaction before it reads the certificates of its
+ *   batches, exclusive for a revocation, which then waits for the scans that read the certificate
+ *   in force and sees the units they received (none slips in between and escapes the hold).
+ * - `quantity`: counting and receiving a quantity-certified batch's serials, across instances.
+ * - `ownership`: uploads that decide which supplier certifies a batch.
  */
-export async function lockBatchesForReading(db: EntityManager, batches: BatchKey[]): Promise<void> {
+export type BatchLockPurpose = 'certificate' | 'quantity' | 'ownership';
+
+// JSON, not a NUL-separated key: PostgreSQL text cannot hold NUL.
+const lockKey = (purpose: BatchLockPurpose, b: BatchKey) =>
+  JSON.stringify([purpose, b.gtin, b.lot]);
+
+/** Held until the transaction ends; taken sorted and de-duplicated, so no two transactions deadlock. */
+export async function lockBatches(
+  db: EntityManager,
+  purpose: BatchLockPurpose,
+  batches: BatchKey[],
+  mode: 'shared' | 'exclusive' = 'exclusive',
+): Promise<void> {
   if (!batches.length) return;
-  // Sorted and de-duplicated, so lock order is the same in every transaction.
-  const keys = [...new Set(batches.map(lockKey))].sort();
+  const keys = [...new Set(batches.map((b) => lockKey(purpose, b)))].sort();
+  const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
   await db.query(
-    `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0))
-       FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
+    `SELECT ${lock}(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
     [keys],
   );
-}
-
-export async function lockBatchForChange(db: EntityManager, batch: BatchKey): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [lockKey(batch)]);
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Principal } from '../auth/principal';
 import { toFlagView } from './flag-view';
 import { CHANGES_PAGE } from './flags.repository';
-import { FlagsService } from './flags.service';
+import { FlagsService, visibleSites } from './flags.service';
 
 const POLL_MS = 1_000;
 const KEEP_ALIVE_MS = 15_000;
@@ -25,18 +25,10 @@ export class FlagStreamService implements OnModuleDestroy {
   constructor(private readonly flags: FlagsService) {}
 
   /** Throws (403) before any byte is written when the key may not see `siteId`. */
-  async stream(
-    principal: Principal,
-    siteId: string | undefined,
-    req: Request,
-    res: Response,
-  ): Promise<void> {
+  stream(principal: Principal, siteId: string | undefined, req: Request, res: Response): void {
     if (this.closing) throw new ServiceUnavailableException('DockProof is shutting down');
-    let gone = false;
-    req.on('close', () => (gone = true));
+    visibleSites(principal, siteId);
     const start = new Date();
-    await this.flags.changedSince(principal, siteId, start);
-    if (gone || this.closing) return void res.end();
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-transform',

@@ -53,8 +53,8 @@ export class FlagsController {
     @Query(new ZodPipe(flagStreamQuerySchema)) query: FlagStreamQuery,
     @Req() req: Request,
     @Res() res: Response,
-  ): Promise<void> {
-    return this.streams.stream(principal, query.siteId, req, res);
+  ): void {
+    this.streams.stream(principal, query.siteId, req, res);
   }
 
   @Get(':flagId')

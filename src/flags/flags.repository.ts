@@ -20,18 +20,8 @@ export interface NewFlagItem {
   certificateId: string | null;
 }
 
-export interface FlagItemRecord {
-  eventId: string | null;
-  gtin: string | null;
-  lot: string | null;
-  serial: string | null;
-  sscc: string | null;
-  code: string | null;
-  reasons: Reason[];
-  supplierId: string | null;
-  certificateId: string | null;
-  addedAt: Date;
-}
+/** An item as stored: where it is belongs to its flag. */
+export type FlagItemRecord = Omit<NewFlagItem, 'siteId' | 'palletSscc'> & { addedAt: Date };
 
 export interface FlagRecord {
   flagId: string;

@@ -234,8 +234,8 @@ export class FlagsService {
   }
 }
 
-/** The sites whose flags a principal may see: all for admin, its own for a supervisor. */
-function visibleSites(principal: Principal, siteId: string | undefined): string[] | null {
+/** The sites whose flags a principal may see: all for admin, its own for a supervisor (403 else). */
+export function visibleSites(principal: Principal, siteId: string | undefined): string[] | null {
   if (siteId !== undefined && principal.role !== 'admin' && !principal.siteIds.includes(siteId))
     throw new ForbiddenException(`this key is not for site ${siteId}`);
   if (siteId !== undefined) return [siteId];

@@ -1,4 +1,4 @@
-import { gs1CheckDigit, hasValidCheckDigit } from './check-digit';
+import { gs1CheckDigit, hasValidCheckDigit, withCheckDigit } from './check-digit';
 
 describe('gs1CheckDigit', () => {
   it.each([
@@ -27,4 +27,11 @@ describe('hasValidCheckDigit', () => {
     'refuses %p',
     (digits) => expect(hasValidCheckDigit(digits)).toBe(false),
   );
+});
+
+describe('withCheckDigit', () => {
+  it('appends the check digit, giving a code hasValidCheckDigit accepts', () => {
+    expect(withCheckDigit('0950600013435')).toBe('09506000134352');
+    expect(hasValidCheckDigit(withCheckDigit('10614141234567890'))).toBe(true);
+  });
 });

@@ -17,6 +17,11 @@ export function gs1CheckDigit(digitsWithoutCheck: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
+/** The digits with their GS1 check digit appended. */
+export function withCheckDigit(digitsWithoutCheck: string): string {
+  return `${digitsWithoutCheck}${gs1CheckDigit(digitsWithoutCheck)}`;
+}
+
 /** True when `digits` is all digits and its last digit is the right check digit. */
 export function hasValidCheckDigit(digits: string): boolean {
   if (digits.length < 2 || !DIGITS.test(digits)) return false;

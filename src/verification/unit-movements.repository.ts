@@ -29,22 +29,6 @@ export interface Receipt {
  */
 @Injectable()
 export class UnitMovementsRepository {
-  /**
-   * Serialises counting and receiving of these batches across instances until the transaction
-   * ends, so that two instances cannot both let the last unit of a quantity through.
-   */
-  async lockBatches(db: EntityManager, batches: Array<{ gtin: string; lot: string }>) {
-    if (!batches.length) return;
-    // Sorted, so two transactions take the locks in the same order and cannot deadlock.
-    // JSON, not the NUL-separated map key: PostgreSQL text cannot hold NUL.
-    const keys = [...new Set(batches.map((b) => JSON.stringify(['units-batch', b.gtin, b.lot])))];
-    keys.sort();
-    await db.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
-      [keys],
-    );
-  }
-
   /** Records inbound scans: which were clones of a unit in stock, and which units are new. */
   async receive(db: EntityManager, scans: UnitScan[]): Promise<Receipt> {
     const first = new Map<string, UnitScan>();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { lockBatchesForReading } from '../database/batch-locks';
+import { lockBatches } from '../database/batch-locks';
 import type { Gs1ParseResult, Gs1Unit } from '../gs1/parse-gs1';
 import {
   CertificateFactsRepository,
@@ -45,9 +45,11 @@ export class VerificationService {
 
   async verifyAll(db: EntityManager, scans: ScanInContext[]): Promise<VerificationOutcome[]> {
     const units = scans.map((s) => unitOf(s.barcode));
-    await lockBatchesForReading(
+    await lockBatches(
       db,
+      'certificate',
       units.flatMap((u) => (u?.lot ? [{ gtin: u.gtin, lot: u.lot }] : [])),
+      'shared',
     );
     const batch: Batch = {
       scans,
@@ -108,7 +110,8 @@ export class VerificationService {
       return c && !c.listsSerials && c.quantity !== null && batch.units[i]!.serial;
     });
     const batches = counted.map((i) => ({ gtin: batch.units[i]!.gtin, lot: lotOf(batch, i)! }));
-    await this.movements.lockBatches(db, batches);
+    // So that two instances cannot both let the last unit of a quantity through.
+    await lockBatches(db, 'quantity', batches);
     const before = await this.movements.serialsReceived(db, batches);
     const { duplicates, firstArrivals } = await this.movements.receive(
       db,

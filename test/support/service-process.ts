@@ -1,7 +1,35 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { findFreePort } from '../../src/database/free-port';
+import { testAdminKey } from './api-keys';
+import { uniqueId } from './test-app';
 
 const MAIN = join(__dirname, '../../dist/src/main.js');
+
+/** The settings of a service process of a test: its own ports, topic prefix, ids and admin key. */
+export async function serviceEnv(options: {
+  label: string;
+  databaseUrl: string;
+  dataDir: string;
+  subscriberConnections: number;
+}) {
+  const port = await findFreePort();
+  const mqttPort = await findFreePort();
+  return {
+    PORT: String(port),
+    DATABASE_URL: options.databaseUrl,
+    MQTT_URL: process.env.MQTT_URL ?? '',
+    MQTT_PORT: String(mqttPort),
+    DATA_DIR: options.dataDir,
+    // Kept across a restart: the instance's persistent sessions hold what was in flight.
+    DOCKPROOF_INSTANCE_ID: uniqueId(options.label),
+    MQTT_TOPIC_PREFIX: `${uniqueId(options.label)}/`,
+    MQTT_SHARE_GROUP: uniqueId('g'),
+    MQTT_SUBSCRIBER_CONNECTIONS: String(options.subscriberConnections),
+    LOG_LEVEL: 'warn',
+    DOCKPROOF_ADMIN_KEY: testAdminKey(),
+  };
+}
 
 /** DockProof as a real process (built by `npm test`'s pretest step), for crash and start-up tests. */
 export class ServiceProcess {
