@@ -21,6 +21,8 @@ export interface BenchOptions {
   batchWindow: number;
   batchSize: number;
   offeredPerSec: number;
+  /** Paced at `offeredPerSec` after the other phases, sampling the service's memory (full run only). */
+  soak: { measureMs: number; sampleEveryMs: number } | null;
   phases: {
     relay: Phase;
     relayBatch: Phase;
@@ -57,6 +59,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     batchWindow: 4,
     batchSize: 100,
     offeredPerSec: 2000,
+    soak: quick ? null : { measureMs: s(300), sampleEveryMs: s(30) },
     phases: quick
       ? {
           relay: { warmupMs: s(1), measureMs: s(4) },

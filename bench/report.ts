@@ -15,6 +15,7 @@ export interface BenchResult {
   single: PhaseStats;
   batch: PhaseStats;
   paced: PhaseStats;
+  soak: SoakResult | null;
   offeredPerSec: number;
   batchSize: number;
   smallSerials: number;
@@ -27,6 +28,12 @@ export interface BenchResult {
   committedScans: number;
   answeredScans: number;
   totalSeconds: number;
+}
+
+export interface SoakResult {
+  /** The service's resident memory before the soak and after each interval. */
+  rssMb: number[];
+  intervals: PhaseStats[];
 }
 
 /** The figures of the issue, in this order; the last line printed is this object as JSON. */
@@ -55,6 +62,13 @@ export function summary(r: BenchResult): Record<string, number | string | boolea
     unanswered: phases(r).reduce((n, p) => n + p.unanswered, 0),
     unexpectedVerdicts: phases(r).reduce((n, p) => n + p.unexpected, 0),
     registryLoadSeconds: round(r.registryLoadSeconds),
+    ...(r.soak && {
+      soakMinutes: round(r.soak.intervals.length * soakIntervalMinutes(r.soak), 1),
+      soakRssFirstMb: round(r.soak.rssMb[0]),
+      soakRssMaxMb: round(Math.max(...r.soak.rssMb)),
+      soakRssLastMb: round(r.soak.rssMb[r.soak.rssMb.length - 1]),
+      soakP99Ms: round(Math.max(...r.soak.intervals.map((i) => i.latency.p99)), 2),
+    }),
     quick: r.quick,
     broker: r.broker,
     database: r.database,
@@ -62,7 +76,12 @@ export function summary(r: BenchResult): Record<string, number | string | boolea
 }
 
 function phases(r: BenchResult): PhaseStats[] {
-  return [r.small, r.scale, r.single, r.batch, r.paced];
+  return [r.small, r.scale, r.single, r.batch, r.paced, ...(r.soak?.intervals ?? [])];
+}
+
+function soakIntervalMinutes(soak: SoakResult): number {
+  const i = soak.intervals[0];
+  return i ? i.seconds / 60 : 0;
 }
 
 export function printReport(r: BenchResult): void {
@@ -156,6 +175,20 @@ export function printReport(r: BenchResult): void {
         `${round(r.rssIdleMb)} / ${round(r.rssStartMb)} / ${round(r.rssEndMb)} MB`,
         'bounded',
       ],
+      ...(r.soak
+        ? [
+            [
+              `service RSS over the soak at ${n(r.offeredPerSec)}/s (start, each interval)`,
+              `${r.soak.rssMb.map((mb) => Math.round(mb)).join(' ')} MB`,
+              'no growth',
+            ],
+            [
+              'worst interval p99 during the soak',
+              `${ms(Math.max(...r.soak.intervals.map((i) => i.latency.p99)))} ms`,
+              '',
+            ],
+          ]
+        : []),
       ['registry load (big registry)', `${round(r.registryLoadSeconds)} s`, ''],
       ['scans committed / answered', `${n(r.committedScans)} / ${n(r.answeredScans)}`, ''],
     ]),

@@ -19,7 +19,7 @@ import { certifiedSerials, Lane, lanesFor, registryBatches, splitForScale } from
 import { BenchOptions, parseOptions } from './options';
 import { Accounts, loadAccounts, loadClearancesAndManifests, uploadCertificates } from './registry';
 import { measureRelay } from './relay';
-import { BenchResult, printReport } from './report';
+import { BenchResult, printReport, SoakResult } from './report';
 import { sampleMessage } from './scan-mix';
 import { ScannerFleet } from './scanners';
 import { ServiceProcess } from './service';
@@ -212,6 +212,7 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<BenchResult
   const batch = await fleet.saturate(options.phases.batch, options.batchWindow, options.batchSize);
   progress(`arrays: ${Math.round(batch.perSec)} scans/s; now paced at ${options.offeredPerSec}/s`);
   const paced = await fleet.pace(options.phases.paced, options.offeredPerSec);
+  const soak = options.soak && (await runSoak(app, fleet, options.soak, options.offeredPerSec));
   const rssEndMb = rssMb(app.service.pid);
   await fleet.close();
 
@@ -226,6 +227,7 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<BenchResult
     single,
     batch,
     paced,
+    soak,
     offeredPerSec: options.offeredPerSec,
     batchSize: options.batchSize,
     smallSerials: small.serials,
@@ -238,6 +240,27 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<BenchResult
     answeredScans: small.answered + scale.answered + fleet.answered,
     totalSeconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * The offered load for minutes on end, in back-to-back paced intervals, with the service's memory
+ * read after each: memory that keeps growing under a steady load is a leak.
+ */
+async function runSoak(
+  app: Running,
+  fleet: ScannerFleet,
+  soak: { measureMs: number; sampleEveryMs: number },
+  perSec: number,
+): Promise<SoakResult> {
+  const minutes = soak.measureMs / 60_000;
+  progress(`soak: ${minutes} minutes at ${perSec}/s, memory every ${soak.sampleEveryMs / 1000} s`);
+  const result: SoakResult = { rssMb: [rssMb(app.service.pid)], intervals: [] };
+  for (let spent = 0; spent < soak.measureMs; spent += soak.sampleEveryMs) {
+    result.intervals.push(await fleet.pace({ warmupMs: 0, measureMs: soak.sampleEveryMs }, perSec));
+    result.rssMb.push(rssMb(app.service.pid));
+  }
+  progress(`soak: RSS ${result.rssMb.map((mb) => Math.round(mb)).join(', ')} MB`);
+  return result;
 }
 
 /** Range certificates through the API, listed serials straight into the tables; then settle. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { prepared } from './prepared-statement';
 
 export interface BatchKey {
   gtin: string;
@@ -19,6 +20,14 @@ export type BatchLockPurpose = 'certificate' | 'quantity' | 'ownership';
 const lockKey = (purpose: BatchLockPurpose, b: BatchKey) =>
   JSON.stringify([purpose, b.gtin, b.lot]);
 
+const lockStatement = (fn: string) =>
+  `SELECT ${fn}(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`;
+
+const LOCK = {
+  shared: prepared('batch_locks.shared', lockStatement('pg_advisory_xact_lock_shared')),
+  exclusive: prepared('batch_locks.exclusive', lockStatement('pg_advisory_xact_lock')),
+};
+
 /** Held until the transaction ends; taken sorted and de-duplicated, so no two transactions deadlock. */
 export async function lockBatches(
   db: EntityManager,
@@ -28,9 +37,5 @@ export async function lockBatches(
 ): Promise<void> {
   if (!batches.length) return;
   const keys = [...new Set(batches.map((b) => lockKey(purpose, b)))].sort();
-  const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
-  await db.query(
-    `SELECT ${lock}(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
-    [keys],
-  );
+  await LOCK[mode].run(db, [keys]);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Reason } from '../verification/verdict';
+import { prepared } from '../database/prepared-statement';
 
 export type FlagStatus = 'open' | 'released' | 'quarantined';
 
@@ -53,6 +54,48 @@ type FlagRow = Omit<FlagRecord, 'items'>;
 /** Flags changed per look at the live stream; more wait for the next look. */
 export const CHANGES_PAGE = 500;
 
+const OPEN_PALLET_FLAGS = prepared<{ flag_id: string; site_id: string; pallet_sscc: string }>(
+  'flags.open_pallet_flags',
+  `INSERT INTO flags (flag_id, site_id, pallet_sscc, status, opened_at, updated_at)
+   SELECT id, s, p, 'open', $4, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, s, p)
+   ON CONFLICT (site_id, pallet_sscc) WHERE status = 'open' AND pallet_sscc IS NOT NULL
+   DO UPDATE SET updated_at = EXCLUDED.updated_at
+   RETURNING flag_id, site_id, pallet_sscc`,
+);
+
+const OPEN_OWN_FLAGS = prepared<unknown>(
+  'flags.open_own_flags',
+  `INSERT INTO flags (flag_id, site_id, pallet_sscc, status, opened_at, updated_at)
+   SELECT id, s, NULL, 'open', $3, $3 FROM unnest($1::uuid[], $2::text[]) AS t(id, s)
+   ON CONFLICT (flag_id) DO UPDATE SET updated_at = EXCLUDED.updated_at`,
+);
+
+const ADD_ITEMS = prepared<unknown>(
+  'flags.add_items',
+  `INSERT INTO flag_items
+     (flag_id, event_id, gtin, lot, serial, sscc, code, reasons, supplier_id, certificate_id, added_at)
+   SELECT f, e, g, l, s, ss, c, r::jsonb, su, ce, $11
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                 $7::text[], $8::text[], $9::text[], $10::text[])
+       AS t(f, e, g, l, s, ss, c, r, su, ce)
+   ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+);
+
+const loadFlags = (lock: string) =>
+  `SELECT ${FLAG_COLUMNS} FROM flags WHERE flag_id = ANY($1::uuid[])${lock}`;
+
+const LOAD_FLAGS = {
+  plain: prepared<FlagRow>('flags.load', loadFlags('')),
+  forUpdate: prepared<FlagRow>('flags.load_for_update', loadFlags(' FOR UPDATE')),
+};
+
+const LOAD_ITEMS = prepared<FlagItemRecord & { flagId: string }>(
+  'flags.load_items',
+  `SELECT flag_id AS "flagId", event_id AS "eventId", gtin, lot, serial, sscc, code, reasons,
+        supplier_id AS "supplierId", certificate_id AS "certificateId", added_at AS "addedAt"
+   FROM flag_items WHERE flag_id = ANY($1::uuid[]) ORDER BY item_id`,
+);
+
 /** The flags tables: set-based statements for whole batches of suspicious scans. */
 @Injectable()
 export class FlagsRepository {
@@ -66,19 +109,12 @@ export class FlagsRepository {
     at: Date,
   ): Promise<Map<string, string>> {
     if (!pallets.length) return new Map();
-    const rows: Array<{ flag_id: string; site_id: string; pallet_sscc: string }> = await db.query(
-      `INSERT INTO flags (flag_id, site_id, pallet_sscc, status, opened_at, updated_at)
-       SELECT id, s, p, 'open', $4, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, s, p)
-       ON CONFLICT (site_id, pallet_sscc) WHERE status = 'open' AND pallet_sscc IS NOT NULL
-       DO UPDATE SET updated_at = EXCLUDED.updated_at
-       RETURNING flag_id, site_id, pallet_sscc`,
-      [
-        pallets.map((p) => p.newFlagId),
-        pallets.map((p) => p.siteId),
-        pallets.map((p) => p.palletSscc),
-        at,
-      ],
-    );
+    const rows = await OPEN_PALLET_FLAGS.run(db, [
+      pallets.map((p) => p.newFlagId),
+      pallets.map((p) => p.siteId),
+      pallets.map((p) => p.palletSscc),
+      at,
+    ]);
     return new Map(rows.map((r) => [palletKey(r.site_id, r.pallet_sscc), r.flag_id]));
   }
 
@@ -89,12 +125,7 @@ export class FlagsRepository {
     at: Date,
   ): Promise<void> {
     if (!flags.length) return;
-    await db.query(
-      `INSERT INTO flags (flag_id, site_id, pallet_sscc, status, opened_at, updated_at)
-       SELECT id, s, NULL, 'open', $3, $3 FROM unnest($1::uuid[], $2::text[]) AS t(id, s)
-       ON CONFLICT (flag_id) DO UPDATE SET updated_at = EXCLUDED.updated_at`,
-      [flags.map((f) => f.flagId), flags.map((f) => f.siteId), at],
-    );
+    await OPEN_OWN_FLAGS.run(db, [flags.map((f) => f.flagId), flags.map((f) => f.siteId), at]);
   }
 
   async addItems(
@@ -104,43 +135,26 @@ export class FlagsRepository {
   ): Promise<void> {
     if (!items.length) return;
     const column = <K extends keyof NewFlagItem>(key: K) => items.map((i) => i[key]);
-    await db.query(
-      `INSERT INTO flag_items
-         (flag_id, event_id, gtin, lot, serial, sscc, code, reasons, supplier_id, certificate_id, added_at)
-       SELECT f, e, g, l, s, ss, c, r::jsonb, su, ce, $11
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::text[], $8::text[], $9::text[], $10::text[])
-           AS t(f, e, g, l, s, ss, c, r, su, ce)
-       ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`,
-      [
-        items.map((i) => i.flagId),
-        column('eventId'),
-        column('gtin'),
-        column('lot'),
-        column('serial'),
-        column('sscc'),
-        column('code'),
-        items.map((i) => JSON.stringify(i.reasons)),
-        column('supplierId'),
-        column('certificateId'),
-        at,
-      ],
-    );
+    await ADD_ITEMS.run(db, [
+      items.map((i) => i.flagId),
+      column('eventId'),
+      column('gtin'),
+      column('lot'),
+      column('serial'),
+      column('sscc'),
+      column('code'),
+      items.map((i) => JSON.stringify(i.reasons)),
+      column('supplierId'),
+      column('certificateId'),
+      at,
+    ]);
   }
 
   /** The flags with all their items, in the order of `flagIds`; unknown ids are left out. */
   async load(db: EntityManager, flagIds: string[], forUpdate = false): Promise<FlagRecord[]> {
     if (!flagIds.length) return [];
-    const flags: FlagRow[] = await db.query(
-      `SELECT ${FLAG_COLUMNS} FROM flags WHERE flag_id = ANY($1::uuid[])${forUpdate ? ' FOR UPDATE' : ''}`,
-      [flagIds],
-    );
-    const items: Array<FlagItemRecord & { flagId: string }> = await db.query(
-      `SELECT flag_id AS "flagId", event_id AS "eventId", gtin, lot, serial, sscc, code, reasons,
-              supplier_id AS "supplierId", certificate_id AS "certificateId", added_at AS "addedAt"
-         FROM flag_items WHERE flag_id = ANY($1::uuid[]) ORDER BY item_id`,
-      [flagIds],
-    );
+    const flags = await LOAD_FLAGS[forUpdate ? 'forUpdate' : 'plain'].run(db, [flagIds]);
+    const items = await LOAD_ITEMS.run(db, [flagIds]);
     const byId = new Map(flags.map((f) => [f.flagId, { ...f, items: [] as FlagItemRecord[] }]));
     for (const { flagId, ...item } of items) byId.get(flagId)?.items.push(item);
     return flagIds.flatMap((id) => byId.get(id) ?? []);

@@ -67,4 +67,28 @@ describe('GroupCommitter', () => {
     expect(finished).toBe(true);
     expect(committer.depth).toBe(0);
   });
+
+  it('starts a second commit beside a running one only once enough weight waits', async () => {
+    const commits: number[][] = [];
+    let release!: () => void;
+    const firstHeld = new Promise<void>((r) => (release = r));
+    const committer = new GroupCommitter<number, number>(
+      async (items) => {
+        commits.push(items);
+        if (commits.length === 1) await firstHeld;
+        return items;
+      },
+      { maxBatch: 100, maxConcurrent: 2, overlapFrom: 10, weight: (n) => n },
+    );
+    const first = committer.submit(1);
+    await new Promise((r) => setImmediate(r));
+    const light = [committer.submit(2), committer.submit(3)];
+    await new Promise((r) => setImmediate(r));
+    expect(commits).toEqual([[1]]);
+    const heavy = committer.submit(6);
+    await Promise.all([...light, heavy]);
+    expect(commits).toEqual([[1], [2, 3, 6]]);
+    release();
+    expect(await first).toBe(1);
+  });
 });

@@ -1,14 +1,22 @@
 interface Waiting<T, R> {
   item: T;
+  weight: number;
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
-export interface GroupCommitterOptions {
+export interface GroupCommitterOptions<T> {
   /** Most items one commit takes. */
   maxBatch: number;
   /** Commits under way at once (each holds its own database connection). */
   maxConcurrent: number;
+  /**
+   * While a commit is under way, another starts only once this much (by `weight`) is waiting:
+   * a commit costs the same dozen statements whatever its size, so a tiny one beside a running
+   * one costs more than it saves.
+   */
+  overlapFrom?: number;
+  weight?: (item: T) => number;
 }
 
 /**
@@ -20,16 +28,19 @@ export class GroupCommitter<T, R> {
   private readonly waiting: Array<Waiting<T, R>> = [];
   private running = 0;
   private scheduled = false;
+  private waitingWeight = 0;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly commit: (items: T[]) => Promise<R[]>,
-    private readonly options: GroupCommitterOptions,
+    private readonly options: GroupCommitterOptions<T>,
   ) {}
 
   submit(item: T): Promise<R> {
+    const weight = this.options.weight?.(item) ?? 1;
     return new Promise<R>((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+      this.waiting.push({ item, weight, resolve, reject });
+      this.waitingWeight += weight;
       this.schedule();
     });
   }
@@ -47,6 +58,7 @@ export class GroupCommitter<T, R> {
   private schedule(): void {
     if (this.scheduled || this.running >= this.options.maxConcurrent || !this.waiting.length)
       return;
+    if (this.running > 0 && this.waitingWeight < (this.options.overlapFrom ?? 0)) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -57,6 +69,7 @@ export class GroupCommitter<T, R> {
   private async run(): Promise<void> {
     const batch = this.waiting.splice(0, this.options.maxBatch);
     if (!batch.length) return;
+    for (const w of batch) this.waitingWeight -= w.weight;
     this.running++;
     this.schedule();
     try {

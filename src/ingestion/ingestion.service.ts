@@ -43,6 +43,8 @@ export class ShuttingDownError extends Error {}
 const MAX_RETRY_DELAY_MS = 5_000;
 const MAX_MESSAGES_PER_COMMIT = 256;
 const CONCURRENT_COMMITS = 2;
+// About 32 single-scan messages, or any array message.
+const OVERLAP_FROM_BYTES = 8 * 1024;
 
 /**
  * Turns a batch of raw scans messages into committed scans and verdicts in one transaction:
@@ -55,7 +57,12 @@ export class IngestionService {
   private stopping = false;
   private readonly committer = new GroupCommitter<InboundScanMessage, MessageOutcome>(
     (messages) => this.ingest(messages),
-    { maxBatch: MAX_MESSAGES_PER_COMMIT, maxConcurrent: CONCURRENT_COMMITS },
+    {
+      maxBatch: MAX_MESSAGES_PER_COMMIT,
+      maxConcurrent: CONCURRENT_COMMITS,
+      overlapFrom: OVERLAP_FROM_BYTES,
+      weight: (message) => message.payload.length,
+    },
   );
 
   constructor(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { prepared } from '../database/prepared-statement';
 import { orderedVerdict, Verdict } from '../verification/verdict';
 
 export interface ScanRow {
@@ -35,6 +36,27 @@ export interface RejectedRow {
 /** Rejected payloads are kept for inspection up to this many bytes; the full size is recorded. */
 export const REJECTED_PAYLOAD_KEEP_BYTES = 64 * 1024;
 
+const INSERT_SCANS = prepared<{ event_id: string }>(
+  'scans.insert_new',
+  // The verdicts go as one JSON array: a jsonb[] parameter would be escaped element by element.
+  `INSERT INTO scans (event_id, site_id, dock_id, scanner_id, direction, scanned_at, received_at,
+                     source, code, pallet_sscc, gtin, lot, serial, expiry, sscc, status,
+                     reason_codes, verdict)
+   SELECT e, si, d, sc, dir, sa, ra, src, code, ps, g, l, se, ex, ss, st, string_to_array(rc, ','),
+          $18::jsonb -> (n - 1)::int
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                 $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                 $13::text[], $14::date[], $15::text[], $16::text[], $17::text[])
+          WITH ORDINALITY AS t(e, si, d, sc, dir, sa, ra, src, code, ps, g, l, se, ex, ss, st, rc, n)
+   ON CONFLICT (event_id) DO NOTHING
+   RETURNING event_id`,
+);
+
+const FIND_VERDICTS = prepared<{ event_id: string; verdict: Verdict }>(
+  'scans.find_verdicts',
+  `SELECT event_id, verdict FROM scans WHERE event_id = ANY($1::text[])`,
+);
+
 /** Set-based writes: one statement per table per commit, whatever the batch size. */
 @Injectable()
 export class ScansRepository {
@@ -42,47 +64,32 @@ export class ScansRepository {
   async insertNew(db: EntityManager, rows: ScanRow[]): Promise<Set<string>> {
     if (!rows.length) return new Set();
     const column = <K extends keyof ScanRow>(key: K) => rows.map((r) => r[key]);
-    const inserted: Array<{ event_id: string }> = await db.query(
-      `INSERT INTO scans (event_id, site_id, dock_id, scanner_id, direction, scanned_at, received_at,
-                          source, code, pallet_sscc, gtin, lot, serial, expiry, sscc, status,
-                          reason_codes, verdict)
-       SELECT e, si, d, sc, dir, sa, ra, src, code, ps, g, l, se, ex, ss, st, string_to_array(rc, ','), v
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                     $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                     $13::text[], $14::date[], $15::text[], $16::text[], $17::text[], $18::jsonb[])
-           AS t(e, si, d, sc, dir, sa, ra, src, code, ps, g, l, se, ex, ss, st, rc, v)
-       ON CONFLICT (event_id) DO NOTHING
-       RETURNING event_id`,
-      [
-        column('eventId'),
-        column('siteId'),
-        column('dockId'),
-        column('scannerId'),
-        column('direction'),
-        column('scannedAt'),
-        column('receivedAt'),
-        column('source'),
-        column('code'),
-        column('palletSscc'),
-        column('gtin'),
-        column('lot'),
-        column('serial'),
-        column('expiry'),
-        column('sscc'),
-        rows.map((r) => r.verdict.status),
-        rows.map((r) => r.verdict.reasons.map((reason) => reason.code).join(',')),
-        rows.map((r) => JSON.stringify(r.verdict)),
-      ],
-    );
+    const inserted = await INSERT_SCANS.run(db, [
+      column('eventId'),
+      column('siteId'),
+      column('dockId'),
+      column('scannerId'),
+      column('direction'),
+      column('scannedAt'),
+      column('receivedAt'),
+      column('source'),
+      column('code'),
+      column('palletSscc'),
+      column('gtin'),
+      column('lot'),
+      column('serial'),
+      column('expiry'),
+      column('sscc'),
+      rows.map((r) => r.verdict.status),
+      rows.map((r) => r.verdict.reasons.map((reason) => reason.code).join(',')),
+      JSON.stringify(rows.map((r) => r.verdict)),
+    ]);
     return new Set(inserted.map((r) => r.event_id));
   }
 
   async findVerdicts(db: EntityManager, eventIds: string[]): Promise<Map<string, Verdict>> {
     if (!eventIds.length) return new Map();
-    const rows: Array<{ event_id: string; verdict: Verdict }> = await db.query(
-      `SELECT event_id, verdict FROM scans WHERE event_id = ANY($1::text[])`,
-      [eventIds],
-    );
+    const rows = await FIND_VERDICTS.run(db, [eventIds]);
     return new Map(rows.map((r) => [r.event_id, orderedVerdict(r.verdict)]));
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { BatchCertificate } from './unit-rules';
+import { prepared } from '../database/prepared-statement';
 
 export interface UnitQuery {
   gtin: string;
@@ -26,6 +27,20 @@ const SERIAL_LISTED = `
                          THEN substr(u.serial, length(r.prefix) + 1)::numeric BETWEEN r.range_start AND r.range_end
                          ELSE false END)))`;
 
+const FIND_CERTIFICATES = prepared<CertificateRow>(
+  'verification.find_certificates',
+  `WITH u AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS u(i, gtin, lot, serial)),
+        candidates AS (
+          SELECT u.i, c.*, ${SERIAL_LISTED} AS serial_listed
+            FROM u JOIN certificates c ON c.gtin = u.gtin AND (c.lot = u.lot OR u.lot IS NULL))
+   SELECT k.i, k.certificate_id, k.supplier_id, k.lot, k.issued_at, coalesce(s.name, k.supplier_id) AS supplier_name,
+          coalesce(s.status = 'suspended', false) AS supplier_suspended, k.revoked_at IS NOT NULL AS revoked,
+          to_char(k.expires_on, 'YYYY-MM-DD') AS expires_on, k.quantity, k.lists_serials, k.serial_listed
+     FROM candidates k JOIN u ON u.i = k.i LEFT JOIN suppliers s ON s.supplier_id = k.supplier_id
+    WHERE k.lot IS NOT DISTINCT FROM u.lot OR k.serial_listed
+    ORDER BY k.i, k.issued_at DESC NULLS LAST, k.certificate_id`,
+);
+
 /**
  * The certificate of each scanned unit, found for a whole batch of scans in one statement: by GTIN
  * and lot, or, for a label without lot, the certificates of that GTIN that hold the serial.
@@ -34,24 +49,12 @@ const SERIAL_LISTED = `
 export class CertificateFactsRepository {
   async find(db: EntityManager, units: UnitQuery[]): Promise<Array<CertificateMatch | null>> {
     if (!units.length) return [];
-    const rows: CertificateRow[] = await db.query(
-      `WITH u AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS u(i, gtin, lot, serial)),
-            candidates AS (
-              SELECT u.i, c.*, ${SERIAL_LISTED} AS serial_listed
-                FROM u JOIN certificates c ON c.gtin = u.gtin AND (c.lot = u.lot OR u.lot IS NULL))
-       SELECT k.i, k.certificate_id, k.supplier_id, k.lot, k.issued_at, coalesce(s.name, k.supplier_id) AS supplier_name,
-              coalesce(s.status = 'suspended', false) AS supplier_suspended, k.revoked_at IS NOT NULL AS revoked,
-              to_char(k.expires_on, 'YYYY-MM-DD') AS expires_on, k.quantity, k.lists_serials, k.serial_listed
-         FROM candidates k JOIN u ON u.i = k.i LEFT JOIN suppliers s ON s.supplier_id = k.supplier_id
-        WHERE k.lot IS NOT DISTINCT FROM u.lot OR k.serial_listed
-        ORDER BY k.i, k.issued_at DESC NULLS LAST, k.certificate_id`,
-      [
-        units.map((_, i) => i),
-        units.map((u) => u.gtin),
-        units.map((u) => u.lot),
-        units.map((u) => u.serial),
-      ],
-    );
+    const rows = await FIND_CERTIFICATES.run(db, [
+      units.map((_, i) => i),
+      units.map((u) => u.gtin),
+      units.map((u) => u.lot),
+      units.map((u) => u.serial),
+    ]);
     const byUnit = new Map<number, CertificateRow[]>();
     for (const row of rows) {
       const found = byUnit.get(row.i);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { prepared } from '../database/prepared-statement';
 
 export interface UnitScan {
   eventId: string;
@@ -22,6 +23,44 @@ export interface Receipt {
   firstArrivals: Set<string>;
 }
 
+const RECEIVE_UNITS = prepared<{ gtin: string; serial: string; inserted: boolean }>(
+  'verification.receive_units',
+  `WITH receipts AS (
+     INSERT INTO unit_site_receipts (site_id, gtin, serial)
+     SELECT * FROM unnest($9::text[], $10::text[], $11::text[]) ON CONFLICT DO NOTHING)
+   INSERT INTO units (gtin, serial, lot, state, site_id, received_event_id, received_at, pallet_sscc, supplier_id)
+   SELECT g, s, l, 'in', si, e, a, p, su
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
+       AS t(g, s, l, si, e, a, p, su)
+   ON CONFLICT (gtin, serial) DO UPDATE
+     SET state = 'in', lot = EXCLUDED.lot, site_id = EXCLUDED.site_id, received_event_id = EXCLUDED.received_event_id,
+         received_at = EXCLUDED.received_at, left_event_id = NULL, left_at = NULL,
+         pallet_sscc = EXCLUDED.pallet_sscc, supplier_id = EXCLUDED.supplier_id
+     WHERE units.state = 'left' OR units.received_event_id = EXCLUDED.received_event_id
+   RETURNING gtin, serial, (xmax = 0) AS inserted`,
+);
+
+const COUNT_SERIALS_RECEIVED = prepared<{ gtin: string; lot: string; n: number }>(
+  'verification.count_serials_received',
+  `SELECT u.gtin, u.lot, count(*)::int AS n
+    FROM units u JOIN unnest($1::text[], $2::text[]) AS b(gtin, lot) ON u.gtin = b.gtin AND u.lot = b.lot
+   GROUP BY u.gtin, u.lot`,
+);
+
+const RECEIVED_AT_SITE = prepared<{ site_id: string; gtin: string; serial: string }>(
+  'verification.received_at_site',
+  `SELECT r.site_id, r.gtin, r.serial FROM unit_site_receipts r
+   JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(site_id, gtin, serial)
+     ON r.site_id = q.site_id AND r.gtin = q.gtin AND r.serial = q.serial`,
+);
+
+const DEPART_UNITS = prepared<unknown>(
+  'verification.depart_units',
+  `UPDATE units u SET state = 'left', left_event_id = t.e, left_at = t.a
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS t(g, s, e, a, si)
+   WHERE u.gtin = t.g AND u.serial = t.s AND u.state = 'in' AND u.site_id = t.si`,
+);
+
 /**
  * Receipts and departures of serialised units. A receipt claims the unit with an upsert, so of two
  * concurrent inbound scans of one serial (on any instances) exactly one claims it; the other waits
@@ -43,35 +82,19 @@ export class UnitMovementsRepository {
       unitKey(a) < unitKey(b) ? -1 : unitKey(a) > unitKey(b) ? 1 : 0,
     );
     if (!claims.length) return { duplicates, firstArrivals: new Set() };
-    const claimed: Array<{ gtin: string; serial: string; inserted: boolean }> = await db.query(
-      // Every scan passed its site's inbound dock, clones too: one statement records both.
-      `WITH receipts AS (
-         INSERT INTO unit_site_receipts (site_id, gtin, serial)
-         SELECT * FROM unnest($9::text[], $10::text[], $11::text[]) ON CONFLICT DO NOTHING)
-       INSERT INTO units (gtin, serial, lot, state, site_id, received_event_id, received_at, pallet_sscc, supplier_id)
-       SELECT g, s, l, 'in', si, e, a, p, su
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
-           AS t(g, s, l, si, e, a, p, su)
-       ON CONFLICT (gtin, serial) DO UPDATE
-         SET state = 'in', lot = EXCLUDED.lot, site_id = EXCLUDED.site_id, received_event_id = EXCLUDED.received_event_id,
-             received_at = EXCLUDED.received_at, left_event_id = NULL, left_at = NULL,
-             pallet_sscc = EXCLUDED.pallet_sscc, supplier_id = EXCLUDED.supplier_id
-         WHERE units.state = 'left' OR units.received_event_id = EXCLUDED.received_event_id
-       RETURNING gtin, serial, (xmax = 0) AS inserted`,
-      [
-        claims.map((c) => c.gtin),
-        claims.map((c) => c.serial),
-        claims.map((c) => c.lot),
-        claims.map((c) => c.siteId),
-        claims.map((c) => c.eventId),
-        claims.map((c) => c.at),
-        claims.map((c) => c.palletSscc),
-        claims.map((c) => c.supplierId),
-        scans.map((s) => s.siteId),
-        scans.map((s) => s.gtin),
-        scans.map((s) => s.serial),
-      ],
-    );
+    const claimed = await RECEIVE_UNITS.run(db, [
+      claims.map((c) => c.gtin),
+      claims.map((c) => c.serial),
+      claims.map((c) => c.lot),
+      claims.map((c) => c.siteId),
+      claims.map((c) => c.eventId),
+      claims.map((c) => c.at),
+      claims.map((c) => c.palletSscc),
+      claims.map((c) => c.supplierId),
+      scans.map((s) => s.siteId),
+      scans.map((s) => s.gtin),
+      scans.map((s) => s.serial),
+    ]);
     const ok = new Set(claimed.map(unitKey));
     for (const c of claims) if (!ok.has(unitKey(c))) duplicates.add(c.eventId);
     const firstArrivals = new Set(claimed.filter((c) => c.inserted).map(unitKey));
@@ -84,12 +107,10 @@ export class UnitMovementsRepository {
     batches: Array<{ gtin: string; lot: string }>,
   ): Promise<Map<string, number>> {
     if (!batches.length) return new Map();
-    const rows: Array<{ gtin: string; lot: string; n: number }> = await db.query(
-      `SELECT u.gtin, u.lot, count(*)::int AS n
-         FROM units u JOIN unnest($1::text[], $2::text[]) AS b(gtin, lot) ON u.gtin = b.gtin AND u.lot = b.lot
-        GROUP BY u.gtin, u.lot`,
-      [batches.map((b) => b.gtin), batches.map((b) => b.lot)],
-    );
+    const rows = await COUNT_SERIALS_RECEIVED.run(db, [
+      batches.map((b) => b.gtin),
+      batches.map((b) => b.lot),
+    ]);
     return new Map(rows.map((r) => [batchKey(r), r.n]));
   }
 
@@ -99,12 +120,11 @@ export class UnitMovementsRepository {
     scans: Array<{ siteId: string; gtin: string; serial: string }>,
   ): Promise<Set<string>> {
     if (!scans.length) return new Set();
-    const rows: Array<{ site_id: string; gtin: string; serial: string }> = await db.query(
-      `SELECT r.site_id, r.gtin, r.serial FROM unit_site_receipts r
-         JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(site_id, gtin, serial)
-           ON r.site_id = q.site_id AND r.gtin = q.gtin AND r.serial = q.serial`,
-      [scans.map((s) => s.siteId), scans.map((s) => s.gtin), scans.map((s) => s.serial)],
-    );
+    const rows = await RECEIVED_AT_SITE.run(db, [
+      scans.map((s) => s.siteId),
+      scans.map((s) => s.gtin),
+      scans.map((s) => s.serial),
+    ]);
     return new Set(rows.map((r) => `${r.site_id}\u0000${unitKey(r)}`));
   }
 
@@ -114,17 +134,12 @@ export class UnitMovementsRepository {
    */
   async depart(db: EntityManager, scans: UnitScan[]): Promise<void> {
     if (!scans.length) return;
-    await db.query(
-      `UPDATE units u SET state = 'left', left_event_id = t.e, left_at = t.a
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS t(g, s, e, a, si)
-        WHERE u.gtin = t.g AND u.serial = t.s AND u.state = 'in' AND u.site_id = t.si`,
-      [
-        scans.map((s) => s.gtin),
-        scans.map((s) => s.serial),
-        scans.map((s) => s.eventId),
-        scans.map((s) => s.at),
-        scans.map((s) => s.siteId),
-      ],
-    );
+    await DEPART_UNITS.run(db, [
+      scans.map((s) => s.gtin),
+      scans.map((s) => s.serial),
+      scans.map((s) => s.eventId),
+      scans.map((s) => s.at),
+      scans.map((s) => s.siteId),
+    ]);
   }
 }

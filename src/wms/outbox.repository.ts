@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { prepared } from '../database/prepared-statement';
 import { WmsMessage, wmsTopic } from './wms-message';
 
 /** PostgreSQL delivers a NOTIFY on commit, so the relay hears of a message once it is durable. */
@@ -11,6 +12,14 @@ export interface OutboxRow {
   body: string;
 }
 
+const APPEND = prepared(
+  'outbox.append',
+  `WITH appended AS (
+     INSERT INTO outbox (message_id, site_id, topic, body, created_at)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]))
+   SELECT pg_notify($6, '')`,
+);
+
 /**
  * The transactional outbox: a WMS message is a row written in the transaction of the change that
  * causes it, so it exists exactly when the change does; the relay publishes it afterwards.
@@ -19,18 +28,14 @@ export interface OutboxRow {
 export class OutboxRepository {
   async append(db: EntityManager, messages: WmsMessage[]): Promise<void> {
     if (!messages.length) return;
-    await db.query(
-      `INSERT INTO outbox (message_id, site_id, topic, body, created_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`,
-      [
-        messages.map((m) => m.messageId),
-        messages.map((m) => m.siteId),
-        messages.map((m) => wmsTopic(m.siteId)),
-        messages.map((m) => JSON.stringify(m)),
-        messages.map((m) => m.at),
-      ],
-    );
-    await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    await APPEND.run(db, [
+      messages.map((m) => m.messageId),
+      messages.map((m) => m.siteId),
+      messages.map((m) => wmsTopic(m.siteId)),
+      messages.map((m) => JSON.stringify(m)),
+      messages.map((m) => m.at),
+      OUTBOX_CHANNEL,
+    ]);
   }
 
   /** The oldest unpublished messages. */
@@ -42,8 +47,9 @@ export class OutboxRepository {
     );
   }
 
-  async markPublished(db: EntityManager, seq: string, at: Date): Promise<void> {
-    await db.query(`UPDATE outbox SET published_at = $2 WHERE seq = $1`, [seq, at]);
+  async markPublished(db: EntityManager, seqs: string[], at: Date): Promise<void> {
+    if (!seqs.length) return;
+    await db.query(`UPDATE outbox SET published_at = $2 WHERE seq = ANY($1::bigint[])`, [seqs, at]);
   }
 
   /** Kept on the row, so an operator sees why a message is stuck. */

@@ -78,28 +78,31 @@ export class WmsRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Each message is marked as soon as the broker has it; a failure ends the batch, keeps the
-   * marks before it and records the error on the message, which is retried (first) next round.
+   * The messages the broker took are marked together at the end of the batch; a failure ends the
+   * batch there and records the error on its message, which is retried (first) next round. Should
+   * the marking not commit, the batch goes out again: at least once, never lost.
    */
   private relayBatch(): Promise<{ published: number; failed: boolean }> {
     return this.dataSource.transaction(async (db) => {
       const rows = await this.outbox.claim(db, BATCH);
-      let published = 0;
+      const published: string[] = [];
+      let failed = false;
       // One at a time, so a site's messages reach the broker in the order they were written.
       for (const row of rows) {
         if (this.stopped) break;
         try {
           await this.bus.publish(`${this.settings.MQTT_TOPIC_PREFIX}${row.topic}`, row.body);
+          published.push(row.seq);
         } catch (error) {
           await this.outbox.markFailed(db, row.seq, String(error));
           if (!this.stopped)
             this.logger.warn(`WMS message ${row.seq} not published: ${String(error)}`);
-          return { published, failed: true };
+          failed = true;
+          break;
         }
-        await this.outbox.markPublished(db, row.seq, new Date());
-        published++;
       }
-      return { published, failed: false };
+      await this.outbox.markPublished(db, published, new Date());
+      return { published: published.length, failed };
     });
   }
 
