@@ -67,7 +67,7 @@ export function summary(r: BenchResult): Record<string, number | string | boolea
       soakRssFirstMb: round(r.soak.rssMb[0]),
       soakRssMaxMb: round(Math.max(...r.soak.rssMb)),
       soakRssLastMb: round(r.soak.rssMb[r.soak.rssMb.length - 1]),
-      soakP99Ms: round(Math.max(...r.soak.intervals.map((i) => i.latency.p99)), 2),
+      soakP99Ms: round(worstP99(r.soak), 2),
     }),
     quick: r.quick,
     broker: r.broker,
@@ -77,6 +77,11 @@ export function summary(r: BenchResult): Record<string, number | string | boolea
 
 function phases(r: BenchResult): PhaseStats[] {
   return [r.small, r.scale, r.single, r.batch, r.paced, ...(r.soak?.intervals ?? [])];
+}
+
+function worstP99(soak: SoakResult): number {
+  const p99s = soak.intervals.map((i) => i.latency.p99).filter(Number.isFinite);
+  return p99s.length ? Math.max(...p99s) : NaN;
 }
 
 function soakIntervalMinutes(soak: SoakResult): number {
@@ -182,11 +187,7 @@ export function printReport(r: BenchResult): void {
               `${r.soak.rssMb.map((mb) => Math.round(mb)).join(' ')} MB`,
               'no growth',
             ],
-            [
-              'worst interval p99 during the soak',
-              `${ms(Math.max(...r.soak.intervals.map((i) => i.latency.p99)))} ms`,
-              '',
-            ],
+            ['worst interval p99 during the soak', `${ms(worstP99(r.soak))} ms`, ''],
           ]
         : []),
       ['registry load (big registry)', `${round(r.registryLoadSeconds)} s`, ''],

@@ -86,7 +86,8 @@ export class EmbeddedMessageBus extends MessageBus {
     this.broker.on('clientError', (client, error) =>
       this.logger.debug(`client ${client.id}: ${error.message}`),
     );
-    this.server = createServer(this.broker.handle);
+    // Nagle's algorithm would hold PUBACKs and verdicts back behind unacknowledged segments.
+    this.server = createServer({ noDelay: true }, this.broker.handle);
   }
 
   async start(topicFilter: string, handler: InboundHandler): Promise<void> {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Socket } from 'node:net';
 import { connect, IClientOptions, MqttClient } from 'mqtt';
 import {
   BusStatus,
@@ -104,6 +105,9 @@ export class MqttMessageBus extends MessageBus {
       resubscribe: false,
     };
     const client = connect(this.options.url, options);
+    // Without it Nagle's algorithm holds a PUBACK or a verdict back while an earlier segment is
+    // unacknowledged, which with delayed ACKs is up to 40 ms. mqtt.js has no option for it.
+    client.on('connect', () => (client.stream as Partial<Socket>).setNoDelay?.(true));
     client.on('error', (error) => this.logger.warn(`${clientId}: ${error.message}`));
     return client;
   }

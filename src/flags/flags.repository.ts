@@ -63,22 +63,29 @@ const OPEN_PALLET_FLAGS = prepared<{ flag_id: string; site_id: string; pallet_ss
    RETURNING flag_id, site_id, pallet_sscc`,
 );
 
-const OPEN_OWN_FLAGS = prepared<unknown>(
-  'flags.open_own_flags',
-  `INSERT INTO flags (flag_id, site_id, pallet_sscc, status, opened_at, updated_at)
-   SELECT id, s, NULL, 'open', $3, $3 FROM unnest($1::uuid[], $2::text[]) AS t(id, s)
-   ON CONFLICT (flag_id) DO UPDATE SET updated_at = EXCLUDED.updated_at`,
-);
+const ITEM_COLUMNS = `flag_id AS "flagId", event_id AS "eventId", gtin, lot, serial, sscc, code,
+  reasons, supplier_id AS "supplierId", certificate_id AS "certificateId", added_at AS "addedAt"`;
 
-const ADD_ITEMS = prepared<unknown>(
+const ADD_ITEMS = prepared<FlagItemRecord & { flagId: string }>(
   'flags.add_items',
-  `INSERT INTO flag_items
-     (flag_id, event_id, gtin, lot, serial, sscc, code, reasons, supplier_id, certificate_id, added_at)
-   SELECT f, e, g, l, s, ss, c, r::jsonb, su, ce, $11
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                 $7::text[], $8::text[], $9::text[], $10::text[])
-       AS t(f, e, g, l, s, ss, c, r, su, ce)
-   ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+  // The flags of their own come first in the same statement: foreign keys are checked at its end.
+  // The statement's snapshot holds the flags' earlier items; the new ones come from RETURNING.
+  `WITH own AS (
+     INSERT INTO flags (flag_id, site_id, pallet_sscc, status, opened_at, updated_at)
+     SELECT id, s, NULL, 'open', $11, $11 FROM unnest($12::uuid[], $13::text[]) AS t(id, s)
+     ON CONFLICT (flag_id) DO UPDATE SET updated_at = EXCLUDED.updated_at),
+   added AS (
+     INSERT INTO flag_items
+       (flag_id, event_id, gtin, lot, serial, sscc, code, reasons, supplier_id, certificate_id, added_at)
+     SELECT f, e, g, l, s, ss, c, r::jsonb, su, ce, $11
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                   $7::text[], $8::text[], $9::text[], $10::text[])
+         AS t(f, e, g, l, s, ss, c, r, su, ce)
+     ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING
+     RETURNING *)
+   SELECT ${ITEM_COLUMNS} FROM (
+     SELECT * FROM flag_items WHERE flag_id = ANY($1::uuid[]) UNION ALL SELECT * FROM added) i
+    ORDER BY item_id`,
 );
 
 const loadFlags = (lock: string) =>
@@ -91,9 +98,7 @@ const LOAD_FLAGS = {
 
 const LOAD_ITEMS = prepared<FlagItemRecord & { flagId: string }>(
   'flags.load_items',
-  `SELECT flag_id AS "flagId", event_id AS "eventId", gtin, lot, serial, sscc, code, reasons,
-        supplier_id AS "supplierId", certificate_id AS "certificateId", added_at AS "addedAt"
-   FROM flag_items WHERE flag_id = ANY($1::uuid[]) ORDER BY item_id`,
+  `SELECT ${ITEM_COLUMNS} FROM flag_items WHERE flag_id = ANY($1::uuid[]) ORDER BY item_id`,
 );
 
 /** The flags tables: set-based statements for whole batches of suspicious scans. */
@@ -118,24 +123,20 @@ export class FlagsRepository {
     return new Map(rows.map((r) => [palletKey(r.site_id, r.pallet_sscc), r.flag_id]));
   }
 
-  /** Flags of their own (no pallet); an id that exists already (a raced scan) is reused. */
-  async openOwnFlags(
-    db: EntityManager,
-    flags: Array<{ flagId: string; siteId: string }>,
-    at: Date,
-  ): Promise<void> {
-    if (!flags.length) return;
-    await OPEN_OWN_FLAGS.run(db, [flags.map((f) => f.flagId), flags.map((f) => f.siteId), at]);
-  }
-
+  /**
+   * Adds the items to their flags, opening the flags of their own (no pallet; an id that exists
+   * already, from a raced scan, is reused); answers every item of those flags, earlier ones too.
+   */
   async addItems(
     db: EntityManager,
     items: Array<NewFlagItem & { flagId: string }>,
+    ownFlags: Array<{ flagId: string; siteId: string }>,
     at: Date,
-  ): Promise<void> {
-    if (!items.length) return;
+  ): Promise<Map<string, FlagItemRecord[]>> {
+    const byFlag = new Map<string, FlagItemRecord[]>();
+    if (!items.length) return byFlag;
     const column = <K extends keyof NewFlagItem>(key: K) => items.map((i) => i[key]);
-    await ADD_ITEMS.run(db, [
+    const rows = await ADD_ITEMS.run(db, [
       items.map((i) => i.flagId),
       column('eventId'),
       column('gtin'),
@@ -147,7 +148,15 @@ export class FlagsRepository {
       column('supplierId'),
       column('certificateId'),
       at,
+      ownFlags.map((f) => f.flagId),
+      ownFlags.map((f) => f.siteId),
     ]);
+    for (const { flagId, ...item } of rows) {
+      const list = byFlag.get(flagId);
+      if (list) list.push(item);
+      else byFlag.set(flagId, [item]);
+    }
+    return byFlag;
   }
 
   /** The flags with all their items, in the order of `flagIds`; unknown ids are left out. */

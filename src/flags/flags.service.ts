@@ -11,7 +11,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import type { VerificationOutcome } from '../verification/verify-scan';
 import { OutboxRepository } from '../wms/outbox.repository';
-import { holdMessage, resolutionMessage, WmsItem } from '../wms/wms-message';
+import { FlagForWms, holdMessage, resolutionMessage, WmsItem } from '../wms/wms-message';
 import { FlagEvidenceRepository } from './flag-evidence.repository';
 import { FlagDetailView, timelineOf, toFlagView } from './flag-view';
 import {
@@ -202,20 +202,22 @@ export class FlagsService {
     items.forEach((item, i) => {
       if (!item.palletSscc) own.set(flagIds[i], item.siteId);
     });
-    await this.flags.openOwnFlags(
+    const itemsByFlag = await this.flags.addItems(
       db,
+      items.map((item, i) => ({ ...item, flagId: flagIds[i] })),
       [...own].sort().map(([flagId, siteId]) => ({ flagId, siteId })),
       at,
     );
-    await this.flags.addItems(
-      db,
-      items.map((item, i) => ({ ...item, flagId: flagIds[i] })),
-      at,
-    );
-    const touched = await this.flags.load(db, [...new Set(flagIds)]);
+    const touched = new Map<string, FlagForWms>();
+    items.forEach(({ siteId, palletSscc }, i) => {
+      if (!touched.has(flagIds[i]))
+        touched.set(flagIds[i], { flagId: flagIds[i], siteId, palletSscc });
+    });
     await this.outbox.append(
       db,
-      touched.map((flag) => holdMessage(randomUUID(), flag, flag.items.map(wmsItem), at)),
+      [...touched.values()].map((flag) =>
+        holdMessage(randomUUID(), flag, (itemsByFlag.get(flag.flagId) ?? []).map(wmsItem), at),
+      ),
     );
     return flagIds;
   }

@@ -3,55 +3,62 @@ import { EntityManager } from 'typeorm';
 import type { IpClearanceFact, PalletManifest } from './unit-rules';
 import { prepared } from '../database/prepared-statement';
 
-export interface IpQuery {
+/** An inbound unit: `supplierId` is that of its certificate, null when none matched. */
+export interface InboundUnit {
   siteId: string;
-  supplierId: string;
-  gtin: string;
-  lot: string | null;
-  date: string;
-}
-
-export interface ManifestQuery {
-  siteId: string;
-  sscc: string;
+  supplierId: string | null;
   gtin: string;
   lot: string | null;
   serial: string | null;
+  /** The scan date. */
+  date: string;
+  palletSscc: string | null;
 }
 
-export interface IpFacts {
+export interface InboundRegistryFacts {
+  /** IP rights in force on the date in the site's country that cover the GTIN (certified units). */
   rightIds: string[];
+  /** The supplier's clearances of the batch for that country (certified units). */
   clearances: IpClearanceFact[];
+  /** The manifest of this site announcing the unit's pallet, if any. */
+  palletManifest: PalletManifest | null;
 }
 
-const IP_FACTS = prepared<{ i: number; right_id: string | null } & Partial<IpClearanceFact>>(
-  'verification.ip_facts',
+const INBOUND_FACTS = prepared<{
+  right_ids: string[];
+  clearances: IpClearanceFact[];
+  manifest_id: string | null;
+  lists_unit: boolean | null;
+}>(
+  'verification.inbound_facts',
   `WITH q AS (
      SELECT q.*, s.country
-       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[])
-              AS q(i, site_id, supplier, gtin, lot, d)
-       JOIN sites s ON s.site_id = q.site_id)
-   SELECT q.i, r.right_id, NULL AS "clearanceId", NULL AS "validFrom", NULL AS "validUntil"
-     FROM q JOIN ip_rights r ON r.countries @> ARRAY[q.country]
-          AND r.valid_from <= q.d AND r.valid_until >= q.d
-          AND EXISTS (SELECT 1 FROM unnest(r.gtin_prefixes) p WHERE left(q.gtin, length(p)) = p)
-   UNION ALL
-   SELECT q.i, NULL, c.clearance_id, to_char(c.valid_from, 'YYYY-MM-DD'),
-          to_char(c.valid_until, 'YYYY-MM-DD')
-     FROM q JOIN ip_clearances c ON c.supplier_id = q.supplier AND c.gtin = q.gtin
-          AND (c.lot IS NULL OR c.lot = q.lot) AND c.countries @> ARRAY[q.country]
-   ORDER BY 1, 2, 3`,
-);
-
-const PALLET_MANIFESTS = prepared<{ i: number; manifest_id: string; lists_unit: boolean }>(
-  'verification.pallet_manifests',
-  `SELECT q.i, p.manifest_id,
-         EXISTS (SELECT 1 FROM manifest_items m
-                  WHERE m.manifest_id = p.manifest_id AND m.sscc = p.sscc AND m.gtin = q.gtin
-                    AND (q.lot IS NULL OR m.lot = q.lot) AND (m.serial IS NULL OR m.serial = q.serial)) AS lists_unit
-    FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS q(i, site, sscc, gtin, lot, serial)
-    JOIN manifest_pallets p ON p.sscc = q.sscc AND p.site_id = q.site
-   ORDER BY q.i, lists_unit DESC`,
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[])
+              WITH ORDINALITY AS q(site_id, supplier, gtin, lot, serial, d, sscc, n)
+       LEFT JOIN sites s ON s.site_id = q.site_id)
+   SELECT ARRAY(SELECT r.right_id FROM ip_rights r
+                 WHERE q.supplier IS NOT NULL AND r.countries @> ARRAY[q.country]
+                   AND r.valid_from <= q.d AND r.valid_until >= q.d
+                   AND EXISTS (SELECT 1 FROM unnest(r.gtin_prefixes) p WHERE left(q.gtin, length(p)) = p)
+                 ORDER BY r.right_id) AS right_ids,
+          (SELECT coalesce(json_agg(json_build_object(
+                    'clearanceId', c.clearance_id,
+                    'validFrom', to_char(c.valid_from, 'YYYY-MM-DD'),
+                    'validUntil', to_char(c.valid_until, 'YYYY-MM-DD')) ORDER BY c.clearance_id), '[]')
+             FROM ip_clearances c
+            WHERE c.supplier_id = q.supplier AND c.gtin = q.gtin AND (c.lot IS NULL OR c.lot = q.lot)
+              AND c.countries @> ARRAY[q.country]) AS clearances,
+          m.manifest_id, m.lists_unit
+     FROM q LEFT JOIN LATERAL (
+            SELECT p.manifest_id,
+                   EXISTS (SELECT 1 FROM manifest_items i
+                            WHERE i.manifest_id = p.manifest_id AND i.sscc = p.sscc AND i.gtin = q.gtin
+                              AND (q.lot IS NULL OR i.lot = q.lot)
+                              AND (i.serial IS NULL OR i.serial = q.serial)) AS lists_unit
+              FROM manifest_pallets p
+             WHERE p.sscc = q.sscc AND p.site_id = q.site_id
+             ORDER BY lists_unit DESC, p.manifest_id LIMIT 1) m ON true
+    ORDER BY q.n`,
 );
 
 const ANNOUNCED_PALLETS = prepared<{ site_id: string; sscc: string }>(
@@ -60,54 +67,28 @@ const ANNOUNCED_PALLETS = prepared<{ site_id: string; sscc: string }>(
    JOIN unnest($1::text[], $2::text[]) AS q(site, sscc) ON p.site_id = q.site AND p.sscc = q.sscc`,
 );
 
-/** IP rights, clearances and manifests for a whole batch of scans: one statement per kind of fact. */
+/** IP rights, clearances and manifests for a whole batch of scans. */
 @Injectable()
 export class RegistryFactsRepository {
-  /**
-   * For each certified unit: the IP rights in force on the scan date in its site's country that
-   * cover its GTIN, and its supplier's clearances of the batch for that country. One statement
-   * (sites, rights and clearances together), as it runs for every batch of scans.
-   */
-  async ipFacts(db: EntityManager, queries: IpQuery[]): Promise<IpFacts[]> {
-    const facts = queries.map((): IpFacts => ({ rightIds: [], clearances: [] }));
-    if (!queries.length) return facts;
-    const rows = await IP_FACTS.run(db, [
-      queries.map((_, i) => i),
-      queries.map((q) => q.siteId),
-      queries.map((q) => q.supplierId),
-      queries.map((q) => q.gtin),
-      queries.map((q) => q.lot),
-      queries.map((q) => q.date),
+  /** IP rights, clearances and the pallet's manifest of each inbound unit: one statement for the batch. */
+  async inboundFacts(db: EntityManager, units: InboundUnit[]): Promise<InboundRegistryFacts[]> {
+    if (!units.length) return [];
+    const rows = await INBOUND_FACTS.run(db, [
+      units.map((u) => u.siteId),
+      units.map((u) => u.supplierId),
+      units.map((u) => u.gtin),
+      units.map((u) => u.lot),
+      units.map((u) => u.serial),
+      units.map((u) => u.date),
+      units.map((u) => u.palletSscc),
     ]);
-    for (const { i, right_id, clearanceId, validFrom, validUntil } of rows) {
-      if (right_id) facts[i].rightIds.push(right_id);
-      else
-        facts[i].clearances.push({
-          clearanceId: clearanceId!,
-          validFrom: validFrom!,
-          validUntil: validUntil!,
-        });
-    }
-    return facts;
-  }
-
-  /** For each unit on a pallet: the manifest of this site announcing the pallet, and whether it lists the unit. */
-  async palletManifests(
-    db: EntityManager,
-    queries: ManifestQuery[],
-  ): Promise<Array<PalletManifest | null>> {
-    if (!queries.length) return [];
-    const rows = await PALLET_MANIFESTS.run(db, [
-      queries.map((_, i) => i),
-      queries.map((q) => q.siteId),
-      queries.map((q) => q.sscc),
-      queries.map((q) => q.gtin),
-      queries.map((q) => q.lot),
-      queries.map((q) => q.serial),
-    ]);
-    const found = queries.map((): PalletManifest | null => null);
-    for (const r of rows) found[r.i] ??= { manifestId: r.manifest_id, listsUnit: r.lists_unit };
-    return found;
+    return rows.map((r) => ({
+      rightIds: r.right_ids,
+      clearances: r.clearances,
+      palletManifest: r.manifest_id
+        ? { manifestId: r.manifest_id, listsUnit: r.lists_unit! }
+        : null,
+    }));
   }
 
   /** The pallet labels (of these) that a manifest for their site announces: `site\0sscc`. */

@@ -47,13 +47,6 @@ const COUNT_SERIALS_RECEIVED = prepared<{ gtin: string; lot: string; n: number }
    GROUP BY u.gtin, u.lot`,
 );
 
-const RECEIVED_AT_SITE = prepared<{ site_id: string; gtin: string; serial: string }>(
-  'verification.received_at_site',
-  `SELECT r.site_id, r.gtin, r.serial FROM unit_site_receipts r
-   JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(site_id, gtin, serial)
-     ON r.site_id = q.site_id AND r.gtin = q.gtin AND r.serial = q.serial`,
-);
-
 const DEPART_UNITS = prepared<unknown>(
   'verification.depart_units',
   `UPDATE units u SET state = 'left', left_event_id = t.e, left_at = t.a
@@ -112,20 +105,6 @@ export class UnitMovementsRepository {
       batches.map((b) => b.lot),
     ]);
     return new Map(rows.map((r) => [batchKey(r), r.n]));
-  }
-
-  /** Keys of the units (of these) that passed an inbound dock of the given site. */
-  async receivedAtSite(
-    db: EntityManager,
-    scans: Array<{ siteId: string; gtin: string; serial: string }>,
-  ): Promise<Set<string>> {
-    if (!scans.length) return new Set();
-    const rows = await RECEIVED_AT_SITE.run(db, [
-      scans.map((s) => s.siteId),
-      scans.map((s) => s.gtin),
-      scans.map((s) => s.serial),
-    ]);
-    return new Set(rows.map((r) => `${r.site_id}\u0000${unitKey(r)}`));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CertificateFactsRepository } from './certificate-facts.repository';
-import { HoldFactsRepository } from './hold-facts.repository';
+import { OutboundFactsRepository } from './outbound-facts.repository';
 import { RegistryFactsRepository } from './registry-facts.repository';
 import { UnitMovementsRepository } from './unit-movements.repository';
 import { VerificationService } from './verification.service';
@@ -11,7 +11,7 @@ import { VerificationService } from './verification.service';
     CertificateFactsRepository,
     RegistryFactsRepository,
     UnitMovementsRepository,
-    HoldFactsRepository,
+    OutboundFactsRepository,
   ],
   exports: [VerificationService],
 })

@@ -7,10 +7,9 @@ import {
   CertificateMatch,
   UnitQuery,
 } from './certificate-facts.repository';
-import { HoldFactsRepository } from './hold-facts.repository';
-import { IpFacts, RegistryFactsRepository } from './registry-facts.repository';
+import { OutboundFactsRepository } from './outbound-facts.repository';
+import { RegistryFactsRepository } from './registry-facts.repository';
 import { RepairedReading, scannerRepairs } from './scanner-repairs';
-import type { PalletManifest } from './unit-rules';
 import { batchKey, unitKey, UnitMovementsRepository, UnitScan } from './unit-movements.repository';
 import { ScanFacts, ScanToVerify, VerificationOutcome, verifyScan } from './verify-scan';
 
@@ -40,7 +39,7 @@ export class VerificationService {
     private readonly certificates: CertificateFactsRepository,
     private readonly registry: RegistryFactsRepository,
     private readonly movements: UnitMovementsRepository,
-    private readonly holds: HoldFactsRepository,
+    private readonly outbound: OutboundFactsRepository,
   ) {}
 
   async verifyAll(db: EntityManager, scans: ScanInContext[]): Promise<VerificationOutcome[]> {
@@ -80,19 +79,27 @@ export class VerificationService {
   ): Promise<void> {
     const inbound = indexesOf(batch, (s, u) => s.direction === 'inbound' && u !== undefined);
     const arrivals = await this.receive(db, batch, inbound);
-    const ip = await this.ipFactsOf(db, batch, inbound);
-    const manifests = await this.palletManifestsOf(db, batch, inbound);
-    for (const i of inbound) {
+    const registry = await this.registry.inboundFacts(
+      db,
+      inbound.map((i) => ({
+        siteId: batch.scans[i].siteId,
+        supplierId: batch.certificates[i]?.certificate.supplierId ?? null,
+        gtin: batch.units[i]!.gtin,
+        lot: lotOf(batch, i),
+        serial: batch.units[i]!.serial ?? null,
+        date: batch.dates[i],
+        palletSscc: batch.scans[i].palletSscc ?? null,
+      })),
+    );
+    inbound.forEach((i, k) => {
       facts[i].inbound = {
         certificate: batch.certificates[i]?.certificate ?? null,
         serialListed: batch.certificates[i]?.serialListed ?? null,
         serialsReceived: arrivals.ranks.get(i) ?? 0,
         inStockElsewhere: arrivals.duplicates.has(batch.scans[i].eventId),
-        rightIds: ip.get(i)?.rightIds ?? [],
-        clearances: ip.get(i)?.clearances ?? [],
-        palletManifest: manifests.get(i) ?? null,
+        ...registry[k],
       };
-    }
+    });
   }
 
   /**
@@ -129,59 +136,23 @@ export class VerificationService {
     return { duplicates, ranks };
   }
 
-  /** IP rights in force in the site's country over each certified unit, and its clearances. */
-  private async ipFactsOf(
-    db: EntityManager,
-    batch: Batch,
-    inbound: number[],
-  ): Promise<Map<number, IpFacts>> {
-    const certified = inbound.filter((i) => batch.certificates[i]);
-    const ip = await this.registry.ipFacts(
-      db,
-      certified.map((i) => ({
-        siteId: batch.scans[i].siteId,
-        supplierId: batch.certificates[i]!.certificate.supplierId,
-        gtin: batch.units[i]!.gtin,
-        lot: lotOf(batch, i),
-        date: batch.dates[i],
-      })),
-    );
-    return new Map(certified.map((i, k) => [i, ip[k]]));
-  }
-
-  /** For each unit scanned with its pallet: the manifest announcing that pallet here, if any. */
-  private async palletManifestsOf(
-    db: EntityManager,
-    batch: Batch,
-    inbound: number[],
-  ): Promise<Map<number, PalletManifest | null>> {
-    const onPallet = inbound.filter((i) => batch.scans[i].palletSscc);
-    const manifests = await this.registry.palletManifests(
-      db,
-      onPallet.map((i) => ({
-        siteId: batch.scans[i].siteId,
-        sscc: batch.scans[i].palletSscc!,
-        ...toQuery(batch.units[i]),
-        lot: lotOf(batch, i),
-      })),
-    );
-    return new Map(onPallet.map((i, k) => [i, manifests[k]]));
-  }
-
   private async addOutboundFacts(
     db: EntityManager,
     batch: Batch,
     facts: ScanFacts[],
   ): Promise<void> {
-    const outbound = serialised(batch, 'outbound');
-    const here = await this.movements.receivedAtSite(db, outbound);
-    const held = await this.holds.heldUnits(db, outbound);
-    batch.scans.forEach((scan, i) => {
-      const unit = batch.units[i];
-      if (scan.direction !== 'outbound' || !unit?.serial) return;
-      const key = unitKey({ gtin: unit.gtin, serial: unit.serial });
-      facts[i].receivedHere = here.has(`${scan.siteId}\u0000${key}`);
-      facts[i].heldBy = held.get(key);
+    const outbound = indexesOf(batch, (s, u) => s.direction === 'outbound' && !!u?.serial);
+    const found = await this.outbound.find(
+      db,
+      outbound.map((i) => ({
+        siteId: batch.scans[i].siteId,
+        gtin: batch.units[i]!.gtin,
+        serial: batch.units[i]!.serial!,
+      })),
+    );
+    outbound.forEach((i, k) => {
+      facts[i].receivedHere = found[k].receivedHere;
+      facts[i].heldBy = found[k].heldBy;
     });
   }
 
