@@ -24,11 +24,17 @@ export interface InboundRegistryFacts {
   palletManifest: PalletManifest | null;
 }
 
+export interface InboundUnitState {
+  /** The eventId that received the unit now in stock (at any site); null when not in stock. */
+  inStockAs: string | null;
+}
+
 const INBOUND_FACTS = prepared<{
   right_ids: string[];
   clearances: IpClearanceFact[];
   manifest_id: string | null;
   lists_unit: boolean | null;
+  in_stock_as: string | null;
 }>(
   'verification.inbound_facts',
   `WITH q AS (
@@ -48,7 +54,9 @@ const INBOUND_FACTS = prepared<{
              FROM ip_clearances c
             WHERE c.supplier_id = q.supplier AND c.gtin = q.gtin AND (c.lot IS NULL OR c.lot = q.lot)
               AND c.countries @> ARRAY[q.country]) AS clearances,
-          m.manifest_id, m.lists_unit
+          m.manifest_id, m.lists_unit,
+          (SELECT u.received_event_id FROM units u
+            WHERE u.gtin = q.gtin AND u.serial = q.serial AND u.state = 'in') AS in_stock_as
      FROM q LEFT JOIN LATERAL (
             SELECT p.manifest_id,
                    EXISTS (SELECT 1 FROM manifest_items i
@@ -70,8 +78,14 @@ const ANNOUNCED_PALLETS = prepared<{ site_id: string; sscc: string }>(
 /** IP rights, clearances and manifests for a whole batch of scans. */
 @Injectable()
 export class RegistryFactsRepository {
-  /** IP rights, clearances and the pallet's manifest of each inbound unit: one statement for the batch. */
-  async inboundFacts(db: EntityManager, units: InboundUnit[]): Promise<InboundRegistryFacts[]> {
+  /**
+   * IP rights, clearances and the pallet's manifest of each inbound unit, and whether it is in
+   * stock already: one statement for the batch.
+   */
+  async inboundFacts(
+    db: EntityManager,
+    units: InboundUnit[],
+  ): Promise<Array<InboundRegistryFacts & InboundUnitState>> {
     if (!units.length) return [];
     const rows = await INBOUND_FACTS.run(db, [
       units.map((u) => u.siteId),
@@ -88,6 +102,7 @@ export class RegistryFactsRepository {
       palletManifest: r.manifest_id
         ? { manifestId: r.manifest_id, listsUnit: r.lists_unit! }
         : null,
+      inStockAs: r.in_stock_as,
     }));
   }
 

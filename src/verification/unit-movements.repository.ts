@@ -61,20 +61,32 @@ const DEPART_UNITS = prepared<unknown>(
  */
 @Injectable()
 export class UnitMovementsRepository {
-  /** Records inbound scans: which were clones of a unit in stock, and which units are new. */
-  async receive(db: EntityManager, scans: UnitScan[]): Promise<Receipt> {
+  /**
+   * Records inbound scans: which were clones of a unit in stock, and which units are new.
+   * `inStockAs` (unitKey → the eventId that received it) names units seen in stock earlier in the
+   * transaction: their clones need no claim, which would lock the unit's row until the commit and
+   * make every commit with a clone of a much-copied serial wait for the one before.
+   */
+  async receive(
+    db: EntityManager,
+    scans: UnitScan[],
+    inStockAs: Map<string, string> = new Map(),
+  ): Promise<Receipt> {
     const first = new Map<string, UnitScan>();
     const duplicates = new Set<string>();
     for (const scan of scans) {
-      const existing = first.get(unitKey(scan));
-      if (!existing) first.set(unitKey(scan), scan);
+      const key = unitKey(scan);
+      const existing = first.get(key);
+      const stockedAs = inStockAs.get(key);
+      if (stockedAs !== undefined && stockedAs !== scan.eventId) duplicates.add(scan.eventId);
+      else if (!existing) first.set(key, scan);
       else if (existing.eventId !== scan.eventId) duplicates.add(scan.eventId);
     }
     // Sorted, so two instances claiming overlapping units lock rows in the same order.
     const claims = [...first.values()].sort((a, b) =>
       unitKey(a) < unitKey(b) ? -1 : unitKey(a) > unitKey(b) ? 1 : 0,
     );
-    if (!claims.length) return { duplicates, firstArrivals: new Set() };
+    if (!scans.length) return { duplicates, firstArrivals: new Set() };
     const claimed = await RECEIVE_UNITS.run(db, [
       claims.map((c) => c.gtin),
       claims.map((c) => c.serial),

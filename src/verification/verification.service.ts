@@ -57,10 +57,12 @@ export class VerificationService {
       dates: scans.map((s) => s.scannedAt.toISOString().slice(0, 10)),
     };
     const facts = scans.map((): ScanFacts => ({}));
-    await this.addInboundFacts(db, batch, facts);
     await this.addOutboundFacts(db, batch, facts);
     await this.addPalletFacts(db, batch, facts);
     await this.addMisreads(db, batch, facts);
+    // Last, as receiving locks the units' rows until the commit, and another instance's commit
+    // that touches one of them waits that long.
+    await this.addInboundFacts(db, batch, facts);
     const outcomes = scans.map((scan, i) => verifyScan(scan, facts[i], batch.dates[i]));
     const verified = new Set(
       scans.filter((_, i) => outcomes[i].status === 'verified').map((s) => s.eventId),
@@ -78,7 +80,6 @@ export class VerificationService {
     facts: ScanFacts[],
   ): Promise<void> {
     const inbound = indexesOf(batch, (s, u) => s.direction === 'inbound' && u !== undefined);
-    const arrivals = await this.receive(db, batch, inbound);
     const registry = await this.registry.inboundFacts(
       db,
       inbound.map((i) => ({
@@ -91,13 +92,21 @@ export class VerificationService {
         palletSscc: batch.scans[i].palletSscc ?? null,
       })),
     );
+    const inStockAs = new Map<string, string>();
     inbound.forEach((i, k) => {
+      const { serial, gtin } = batch.units[i]!;
+      const as = registry[k].inStockAs;
+      if (serial && as) inStockAs.set(unitKey({ gtin, serial }), as);
+    });
+    const arrivals = await this.receive(db, batch, inbound, inStockAs);
+    inbound.forEach((i, k) => {
+      const { inStockAs: _, ...found } = registry[k];
       facts[i].inbound = {
         certificate: batch.certificates[i]?.certificate ?? null,
         serialListed: batch.certificates[i]?.serialListed ?? null,
         serialsReceived: arrivals.ranks.get(i) ?? 0,
         inStockElsewhere: arrivals.duplicates.has(batch.scans[i].eventId),
-        ...registry[k],
+        ...found,
       };
     });
   }
@@ -111,6 +120,7 @@ export class VerificationService {
     db: EntityManager,
     batch: Batch,
     inbound: number[],
+    inStockAs: Map<string, string>,
   ): Promise<{ duplicates: Set<string>; ranks: Map<number, number> }> {
     const counted = inbound.filter((i) => {
       const c = batch.certificates[i]?.certificate;
@@ -123,6 +133,7 @@ export class VerificationService {
     const { duplicates, firstArrivals } = await this.movements.receive(
       db,
       serialised(batch, 'inbound'),
+      inStockAs,
     );
     const arrived = new Map<string, number>();
     const ranks = new Map<number, number>();
@@ -150,8 +161,15 @@ export class VerificationService {
         serial: batch.units[i]!.serial!,
       })),
     );
+    // A unit received at this site earlier in the batch passed its inbound dock too.
+    const receivedInBatch = new Set(
+      serialised(batch, 'inbound').map((u) => `${u.siteId}\u0000${unitKey(u)}`),
+    );
     outbound.forEach((i, k) => {
-      facts[i].receivedHere = found[k].receivedHere;
+      const unit = { gtin: batch.units[i]!.gtin, serial: batch.units[i]!.serial! };
+      facts[i].receivedHere =
+        found[k].receivedHere ||
+        receivedInBatch.has(`${batch.scans[i].siteId}\u0000${unitKey(unit)}`);
       facts[i].heldBy = found[k].heldBy;
     });
   }
