@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { purgeScanSessions } from '../src/broker/persistent-sessions';
 import { withCheckDigit } from '../src/gs1/check-digit';
+import { OutboxRepository } from '../src/wms/outbox.repository';
 import { issueKey } from './support/api-keys';
 import { certificate, registerSupplier, signed, SupplierKeys } from './support/certificates';
 import { scanEvent, ScanEventBody, SimulatedScanner, VerdictBody } from './support/scanner';
@@ -118,6 +120,28 @@ describe('flags, WMS messages and supervisors', () => {
       'items',
       'at',
     ]);
+  });
+
+  it('takes unpublished WMS messages in the order of their numbers, not of their digits', async () => {
+    const runner = app.dockproof.app.get(DataSource).createQueryRunner();
+    await runner.startTransaction();
+    try {
+      // Uncommitted, so the running relay does not take them first.
+      await runner.query(
+        `INSERT INTO outbox (seq, message_id, site_id, topic, body, created_at)
+         SELECT s, gen_random_uuid(), 'AMS1', 'sites/AMS1/wms/events', '{}', now()
+           FROM unnest('{1000000001,1000000000,999999999}'::bigint[]) AS s`,
+      );
+      const claimed = await app.dockproof.app.get(OutboxRepository).claim(runner.manager, 100);
+      expect(claimed.map((m) => m.seq).filter((seq) => Number(seq) >= 999999999)).toEqual([
+        '999999999',
+        '1000000000',
+        '1000000001',
+      ]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 
   it('gives a unit without a pallet a flag of its own', async () => {

@@ -38,11 +38,14 @@ export class OutboxRepository {
     ]);
   }
 
-  /** The oldest unpublished messages. */
+  /**
+   * The oldest unpublished messages. `outbox.seq`, not `seq`: that name is the text column of the
+   * select list, and ordering by it put message 10 before message 9.
+   */
   claim(db: EntityManager, limit: number): Promise<OutboxRow[]> {
     return db.query(
       `SELECT seq::text, topic, body FROM outbox WHERE published_at IS NULL
-        ORDER BY seq LIMIT $1 FOR UPDATE`,
+        ORDER BY outbox.seq LIMIT $1 FOR UPDATE`,
       [limit],
     );
   }
