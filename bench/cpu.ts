@@ -1,13 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU time (ms) used so far by each part of the system under test; NaN where /proc is missing. */
-export interface CpuSample {
+/** CPU time (ms) spent by each part of the system under test; NaN where /proc is missing. */
+export interface CpuSpent {
   service: number;
   broker: number;
   postgres: number;
   driver: number;
   /** The machine's busy time (all cores); minus the parts above, what else ran meanwhile. */
   machine: number;
+}
+
+/** CPU time used so far; the broker's and PostgreSQL's per process, as their processes come and go. */
+export interface CpuSample extends Omit<CpuSpent, 'broker' | 'postgres'> {
+  broker: Map<number, number>;
+  postgres: Map<number, number>;
 }
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -18,25 +24,35 @@ export function sampleCpu(servicePid: number, brokerInService: boolean): CpuSamp
   const byName = processesByName(['mosquitto', 'postgres']);
   return {
     service: processCpuMs(servicePid),
-    broker: brokerInService ? 0 : sum(byName.get('mosquitto')),
-    postgres: sum(byName.get('postgres')),
+    broker: brokerInService ? new Map() : byName.get('mosquitto')!,
+    postgres: byName.get('postgres')!,
     driver: (driver.user + driver.system) / 1000,
     machine: machineBusyMs(),
   };
 }
 
-export function cpuSpent(from: CpuSample, to: CpuSample): CpuSample {
+export function cpuSpent(from: CpuSample, to: CpuSample): CpuSpent {
   return {
     service: to.service - from.service,
-    broker: to.broker - from.broker,
-    postgres: to.postgres - from.postgres,
+    broker: spentByProcesses(from.broker, to.broker),
+    postgres: spentByProcesses(from.postgres, to.postgres),
     driver: to.driver - from.driver,
     machine: to.machine - from.machine,
   };
 }
 
+/**
+ * A process that started meanwhile counts whole; one that ended is left out (what it used in the
+ * interval shows as `other`), where subtracting sums went negative when a backend exited.
+ */
+function spentByProcesses(from: Map<number, number>, to: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, ms] of to) spent += ms - (from.get(pid) ?? 0);
+  return spent;
+}
+
 /** CPU time used by processes outside the system under test (another job on a shared machine). */
-export function otherCpu(spent: CpuSample): number {
+export function otherCpu(spent: CpuSpent): number {
   return spent.machine - spent.service - spent.broker - spent.postgres - spent.driver;
 }
 
@@ -63,27 +79,23 @@ function processCpuMs(pid: number): number {
 }
 
 /** Every PostgreSQL process of the machine counts: the server's and an embedded one's. */
-function processesByName(names: string[]): Map<string, number[]> {
-  const found = new Map<string, number[]>(names.map((n) => [n, []]));
+function processesByName(names: string[]): Map<string, Map<number, number>> {
+  const found = new Map(names.map((n) => [n, new Map<number, number>()]));
   let entries: string[];
   try {
     entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
   } catch {
-    return new Map(names.map((n) => [n, [NaN]]));
+    return new Map(names.map((n) => [n, new Map([[0, NaN]])]));
   }
   for (const entry of entries) {
     try {
       const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      found.get(comm)?.push(processCpuMs(Number(entry)));
+      found.get(comm)?.set(Number(entry), processCpuMs(Number(entry)));
     } catch {
       // the process ended meanwhile
     }
   }
   return found;
-}
-
-function sum(values: number[] | undefined): number {
-  return (values ?? []).reduce((a, b) => a + b, 0);
 }
 
 /** Resident memory of a process in MB (VmRSS), NaN where /proc is missing. */

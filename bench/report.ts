@@ -1,4 +1,4 @@
-import { CpuSample, otherCpu } from './cpu';
+import { CpuSpent, otherCpu } from './cpu';
 import type { RelayResult } from './relay';
 import type { PhaseStats } from './scanners';
 import { KINDS } from './scan-mix';
@@ -93,7 +93,7 @@ export function printReport(r: BenchResult): void {
   const s = summary(r);
   const n = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
   const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 1) : '-');
-  const cpu = (c: CpuSample | undefined, scans: number) =>
+  const cpu = (c: CpuSpent | undefined, scans: number) =>
     c
       ? [c.service, c.broker, c.postgres, c.driver, Math.max(0, otherCpu(c))]
           .map((v) => (v / scans).toFixed(3))

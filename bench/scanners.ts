@@ -1,6 +1,6 @@
 import { connectAsync, MqttClient } from 'mqtt';
 import { sleep } from './api';
-import { CpuSample, cpuSpent } from './cpu';
+import { CpuSample, CpuSpent, cpuSpent } from './cpu';
 import type { Lane } from './layout';
 import type { Phase } from './options';
 import { KINDS, LaneTraffic, PlannedScan, ScanKind, seededRandom, Verdict } from './scan-mix';
@@ -28,7 +28,7 @@ export interface PhaseStats {
   unexpected: number;
   examples: string[];
   /** CPU time of each process within the interval (ms). */
-  cpu?: CpuSample;
+  cpu?: CpuSpent;
 }
 
 interface Message {
@@ -58,7 +58,7 @@ interface ScannerLane {
 class Recorder {
   readonly startedAt = process.hrtime.bigint();
   stoppedAt?: bigint;
-  cpu?: CpuSample;
+  cpu?: CpuSpent;
   answered = 0;
   published = 0;
   resent = 0;
