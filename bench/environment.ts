@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { findFreePort } from '../src/database/free-port';
+import { withClient } from '../src/database/with-client';
 import type { Cleanup } from './cleanup';
 
 export interface BenchDatabase {
@@ -34,16 +34,6 @@ export async function provisionDatabase(cleanup: Cleanup, tag: string): Promise<
   const server = new EmbeddedPostgres(dir);
   cleanup.add('stop the embedded PostgreSQL', () => server.stop());
   return { url: await server.start(), mode: 'embedded' };
-}
-
-export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface BenchBroker {

@@ -4,17 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { purgeScanSessions } from '../src/broker/persistent-sessions';
 import { findFreePort } from '../src/database/free-port';
+import { withClient } from '../src/database/with-client';
 import { Api } from './api';
 import { bulkLoadListed } from './bulk-load';
 import { Cleanup } from './cleanup';
 import { CpuSample, rssMb, sampleCpu } from './cpu';
-import {
-  BenchBroker,
-  BenchDatabase,
-  chooseBroker,
-  provisionDatabase,
-  withClient,
-} from './environment';
+import { BenchBroker, BenchDatabase, chooseBroker, provisionDatabase } from './environment';
 import { certifiedSerials, Lane, lanesFor, registryBatches, splitForScale } from './layout';
 import { BenchOptions, parseOptions } from './options';
 import { Accounts, loadAccounts, loadClearancesAndManifests, uploadCertificates } from './registry';

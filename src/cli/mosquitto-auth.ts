@@ -1,6 +1,6 @@
 import { chmodSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
+import { withClient } from '../database/with-client';
 import {
   BrokerKey,
   mosquittoAclFile,
@@ -36,12 +36,8 @@ interface KeyRow {
 }
 
 export async function readBrokerKeys(databaseUrl: string): Promise<BrokerKey[]> {
-  const client = new Client({
-    connectionString: databaseUrl,
-    application_name: 'dockproof-mosquitto-auth',
-  });
-  await client.connect();
-  try {
+  const config = { connectionString: databaseUrl, application_name: 'dockproof-mosquitto-auth' };
+  return withClient(config, async (client) => {
     const { rows } = await client.query<KeyRow>(KEYS_SQL);
     return rows.map((row) => ({
       keyId: row.key_id,
@@ -50,9 +46,7 @@ export async function readBrokerKeys(databaseUrl: string): Promise<BrokerKey[]> 
       mosquittoHash: row.mosquitto_hash,
       revokedAt: row.revoked_at,
     }));
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Write-then-rename: a Mosquitto reloading meanwhile reads the old file or the new one, whole. */

