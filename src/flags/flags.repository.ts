@@ -133,8 +133,7 @@ export class FlagsRepository {
     ownFlags: Array<{ flagId: string; siteId: string }>,
     at: Date,
   ): Promise<Map<string, FlagItemRecord[]>> {
-    const byFlag = new Map<string, FlagItemRecord[]>();
-    if (!items.length) return byFlag;
+    if (!items.length) return new Map();
     const column = <K extends keyof NewFlagItem>(key: K) => items.map((i) => i[key]);
     const rows = await ADD_ITEMS.run(db, [
       items.map((i) => i.flagId),
@@ -151,21 +150,15 @@ export class FlagsRepository {
       ownFlags.map((f) => f.flagId),
       ownFlags.map((f) => f.siteId),
     ]);
-    for (const { flagId, ...item } of rows) {
-      const list = byFlag.get(flagId);
-      if (list) list.push(item);
-      else byFlag.set(flagId, [item]);
-    }
-    return byFlag;
+    return itemsByFlag(rows);
   }
 
   /** The flags with all their items, in the order of `flagIds`; unknown ids are left out. */
   async load(db: EntityManager, flagIds: string[], forUpdate = false): Promise<FlagRecord[]> {
     if (!flagIds.length) return [];
     const flags = await LOAD_FLAGS[forUpdate ? 'forUpdate' : 'plain'].run(db, [flagIds]);
-    const items = await LOAD_ITEMS.run(db, [flagIds]);
-    const byId = new Map(flags.map((f) => [f.flagId, { ...f, items: [] as FlagItemRecord[] }]));
-    for (const { flagId, ...item } of items) byId.get(flagId)?.items.push(item);
+    const items = itemsByFlag(await LOAD_ITEMS.run(db, [flagIds]));
+    const byId = new Map(flags.map((f) => [f.flagId, { ...f, items: items.get(f.flagId) ?? [] }]));
     return flagIds.flatMap((id) => byId.get(id) ?? []);
   }
 
@@ -238,6 +231,18 @@ export class FlagsRepository {
       [batch.gtin, batch.lot],
     );
   }
+}
+
+function itemsByFlag(
+  rows: Array<FlagItemRecord & { flagId: string }>,
+): Map<string, FlagItemRecord[]> {
+  const byFlag = new Map<string, FlagItemRecord[]>();
+  for (const { flagId, ...item } of rows) {
+    const list = byFlag.get(flagId);
+    if (list) list.push(item);
+    else byFlag.set(flagId, [item]);
+  }
+  return byFlag;
 }
 
 export function palletKey(siteId: string, palletSscc: string): string {

@@ -24,7 +24,8 @@ export interface InboundRegistryFacts {
   palletManifest: PalletManifest | null;
 }
 
-export interface InboundUnitState {
+export interface InboundUnitFound {
+  registry: InboundRegistryFacts;
   /** The eventId that received the unit now in stock (at any site); null when not in stock. */
   inStockAs: string | null;
 }
@@ -82,10 +83,7 @@ export class RegistryFactsRepository {
    * IP rights, clearances and the pallet's manifest of each inbound unit, and whether it is in
    * stock already: one statement for the batch.
    */
-  async inboundFacts(
-    db: EntityManager,
-    units: InboundUnit[],
-  ): Promise<Array<InboundRegistryFacts & InboundUnitState>> {
+  async inboundFacts(db: EntityManager, units: InboundUnit[]): Promise<InboundUnitFound[]> {
     if (!units.length) return [];
     const rows = await INBOUND_FACTS.run(db, [
       units.map((u) => u.siteId),
@@ -97,11 +95,13 @@ export class RegistryFactsRepository {
       units.map((u) => u.palletSscc),
     ]);
     return rows.map((r) => ({
-      rightIds: r.right_ids,
-      clearances: r.clearances,
-      palletManifest: r.manifest_id
-        ? { manifestId: r.manifest_id, listsUnit: r.lists_unit! }
-        : null,
+      registry: {
+        rightIds: r.right_ids,
+        clearances: r.clearances,
+        palletManifest: r.manifest_id
+          ? { manifestId: r.manifest_id, listsUnit: r.lists_unit! }
+          : null,
+      },
       inStockAs: r.in_stock_as,
     }));
   }

@@ -80,7 +80,7 @@ export class VerificationService {
     facts: ScanFacts[],
   ): Promise<void> {
     const inbound = indexesOf(batch, (s, u) => s.direction === 'inbound' && u !== undefined);
-    const registry = await this.registry.inboundFacts(
+    const found = await this.registry.inboundFacts(
       db,
       inbound.map((i) => ({
         siteId: batch.scans[i].siteId,
@@ -95,18 +95,17 @@ export class VerificationService {
     const inStockAs = new Map<string, string>();
     inbound.forEach((i, k) => {
       const { serial, gtin } = batch.units[i]!;
-      const as = registry[k].inStockAs;
+      const as = found[k].inStockAs;
       if (serial && as) inStockAs.set(unitKey({ gtin, serial }), as);
     });
     const arrivals = await this.receive(db, batch, inbound, inStockAs);
     inbound.forEach((i, k) => {
-      const { inStockAs: _, ...found } = registry[k];
       facts[i].inbound = {
         certificate: batch.certificates[i]?.certificate ?? null,
         serialListed: batch.certificates[i]?.serialListed ?? null,
         serialsReceived: arrivals.ranks.get(i) ?? 0,
         inStockElsewhere: arrivals.duplicates.has(batch.scans[i].eventId),
-        ...found,
+        ...found[k].registry,
       };
     });
   }
