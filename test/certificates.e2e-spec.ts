@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { certificate, registerSupplier, signed, SupplierKeys } from './support/certificates';
-import { scanEvent, SimulatedScanner } from './support/scanner';
+import { scanEvent } from './support/scanner';
 import { startTestApp, TestApp } from './support/test-app';
 
 const run = promisify(execFile);
@@ -297,13 +297,7 @@ describe('certificates', () => {
       .auth(app.adminKey, { type: 'bearer' })
       .send({ siteId: 'AMS1', name: 'Amsterdam', country: 'NL' })
       .expect(201);
-    const scanner = await SimulatedScanner.connect(
-      app.mqttUrl,
-      app.prefix,
-      'AMS1',
-      'D1',
-      await app.scannerKey(['AMS1']),
-    );
+    const scanner = await app.connectScanner('AMS1', 'D1');
     try {
       const last = scanEvent({ code: '(01)09506000134352(10)LMILLION(21)S000999999' });
       const outside = scanEvent({ code: '(01)09506000134352(10)LMILLION(21)S001000000' });

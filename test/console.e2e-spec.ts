@@ -84,20 +84,8 @@ describe('supervisor console', () => {
       siteIds: ['BRU1'],
       label: 'BRU1 dock supervisor',
     });
-    amsScanner = await SimulatedScanner.connect(
-      app.mqttUrl,
-      app.prefix,
-      'AMS1',
-      'D1',
-      await app.scannerKey(['AMS1']),
-    );
-    bruScanner = await SimulatedScanner.connect(
-      app.mqttUrl,
-      app.prefix,
-      'BRU1',
-      'D4',
-      await app.scannerKey(['BRU1']),
-    );
+    amsScanner = await app.connectScanner('AMS1', 'D1');
+    bruScanner = await app.connectScanner('BRU1', 'D4');
     wms = await connectAsync(app.mqttUrl, {
       clientId: `wms-${randomUUID()}`,
       username: 'WMS-AMS1',

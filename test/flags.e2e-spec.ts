@@ -52,13 +52,7 @@ describe('flags, WMS messages and supervisors', () => {
         ),
       )
       .expect(201);
-    scanner = await SimulatedScanner.connect(
-      app.mqttUrl,
-      app.prefix,
-      'AMS1',
-      'D1',
-      await app.scannerKey(['AMS1']),
-    );
+    scanner = await app.connectScanner('AMS1', 'D1');
     const wmsKey = await issueKey(app.url, app.adminKey, { role: 'wms', siteIds: ['AMS1'] });
     wms = await WmsListener.connect(app.mqttUrl, app.prefix, 'AMS1', wmsKey);
     supervisor = await issueKey(app.url, app.adminKey, { role: 'supervisor', siteIds: ['AMS1'] });

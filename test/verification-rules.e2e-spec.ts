@@ -152,20 +152,8 @@ describe('verification rules end to end', () => {
         ],
       })
       .expect(201);
-    scanner = await SimulatedScanner.connect(
-      app.mqttUrl,
-      app.prefix,
-      'AMS1',
-      'D1',
-      await app.scannerKey(['AMS1']),
-    );
-    outbound = await SimulatedScanner.connect(
-      app.mqttUrl,
-      app.prefix,
-      'AMS1',
-      'D9',
-      await app.scannerKey(['AMS1']),
-    );
+    scanner = await app.connectScanner('AMS1', 'D1');
+    outbound = await app.connectScanner('AMS1', 'D9');
   });
 
   afterAll(async () => {

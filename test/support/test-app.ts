@@ -10,6 +10,7 @@ import { RunningDockProof, startDockProof } from '../../src/dockproof';
 import { MessageBus } from '../../src/broker/message-bus';
 import { purgeScanSessions } from '../../src/broker/persistent-sessions';
 import { issueKey, testAdminKey } from './api-keys';
+import { SimulatedScanner } from './scanner';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -25,6 +26,8 @@ export interface TestApp {
   adminKey: string;
   /** A scanner key for the given sites. */
   scannerKey(siteIds?: string[]): Promise<string>;
+  /** A simulated scanner at a dock, with a scanner key for its site. */
+  connectScanner(siteId: string, dockId: string): Promise<SimulatedScanner>;
   close(): Promise<void>;
 }
 
@@ -67,10 +70,19 @@ export async function startTestApp(
   const http = dockproof.app.getHttpServer() as Server;
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const adminKey = settings.DOCKPROOF_ADMIN_KEY!;
+  const scannerKey = (siteIds = ['AMS1']) => issueKey(url, adminKey, { role: 'scanner', siteIds });
   return {
     url,
     adminKey,
-    scannerKey: (siteIds = ['AMS1']) => issueKey(url, adminKey, { role: 'scanner', siteIds }),
+    scannerKey,
+    connectScanner: async (siteId, dockId) =>
+      SimulatedScanner.connect(
+        mqttUrl,
+        settings.MQTT_TOPIC_PREFIX,
+        siteId,
+        dockId,
+        await scannerKey([siteId]),
+      ),
     dockproof,
     http,
     db,
