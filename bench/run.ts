@@ -9,6 +9,7 @@ import { Api } from './api';
 import { bulkLoadListed } from './bulk-load';
 import { Cleanup } from './cleanup';
 import { CpuSample, rssMb, sampleCpu } from './cpu';
+import { measureEchoCeiling } from './echo';
 import { BenchBroker, BenchDatabase, chooseBroker, provisionDatabase } from './environment';
 import { certifiedSerials, Lane, lanesFor, registryBatches, splitForScale } from './layout';
 import { BenchOptions, parseOptions } from './options';
@@ -193,6 +194,22 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<BenchResult
     window: 20,
   });
 
+  progress('protocol ceiling: the scanners against an echo responder');
+  const echo = await measureEchoCeiling({
+    url: app.broker.url,
+    adminKey: app.adminKey,
+    prefix: app.prefix,
+    lanes: allLanes,
+    tag: app.tag,
+    single: { phase: options.phases.single, window: options.singleWindow },
+    batch: { phase: options.phases.batch, window: options.batchWindow, size: options.batchSize },
+    cpu: app.cpu,
+    cleanup,
+  });
+  progress(
+    `protocol ceiling: ${Math.round(echo.single.perSec)} single, ${Math.round(echo.batch.perSec)} in arrays /s`,
+  );
+
   const registryLoadSeconds = await loadBigRegistry(app, accounts, options);
   const lanes = splitForScale(allLanes, options.smallSerialsPerCertificate);
   const rssStartMb = rssMb(app.service.pid);
@@ -217,6 +234,7 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<BenchResult
     database: app.db.mode,
     relay,
     relayBatch,
+    echo,
     small: small.stats,
     scale: scale.stats,
     single,

@@ -115,8 +115,10 @@ export class ScannerFleet {
     url: string;
     prefix: string;
     lanes: Lane[];
-    scannerKeys: Map<string, string>;
     runTag: string;
+    /** Each lane's scanner key for its site, or one set of credentials for every lane. */
+    scannerKeys?: Map<string, string>;
+    credentials?: { username: string; password: string };
     cpu?: () => CpuSample;
   }): Promise<ScannerFleet> {
     const { url, prefix, runTag } = options;
@@ -124,8 +126,8 @@ export class ScannerFleet {
       options.lanes.map(async (lane): Promise<ScannerLane> => {
         const client = await connectAsync(url, {
           clientId: `${runTag}-${lane.scannerId}`,
-          username: lane.scannerId,
-          password: options.scannerKeys.get(lane.siteId),
+          username: options.credentials?.username ?? lane.scannerId,
+          password: options.credentials?.password ?? options.scannerKeys?.get(lane.siteId),
           protocolVersion: 4,
           reconnectPeriod: 1_000,
           connectTimeout: 10_000,
