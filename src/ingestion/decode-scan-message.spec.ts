@@ -71,6 +71,23 @@ describe('decodeScanMessage', () => {
     expect(reasonOf(body)).toBe(reason);
   });
 
+  it('rejects, rather than throws on, arrays nested deeper than validation can follow', () => {
+    const depth = 20_000;
+    const payload = '['.repeat(depth) + ']'.repeat(depth);
+    expect(decode(payload)).toMatchObject({
+      dock: { siteId: 'AMS1', dockId: 'D1' },
+      isArray: false,
+      entries: [
+        { kind: 'rejected', reason: 'payload could not be decoded: it is nested too deeply' },
+      ],
+    });
+  });
+
+  it('keeps no eventId that PostgreSQL could not store or a scanner could not have sent', () => {
+    const [entry] = decode({ ...event, eventId: 'e\u00001', direction: 'sideways' }).entries;
+    expect(entry).toMatchObject({ kind: 'rejected', eventId: null });
+  });
+
   it('rejects a topic whose ids are not identifiers', () => {
     expect(reasonOf(event, 'p/sites/A M S/docks/D1/scans')).toMatch(
       /is not sites\/\{siteId\}\/docks\/\{dockId\}\/scans/,

@@ -17,13 +17,39 @@ export interface DecodedMessage {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Pure: raw bytes of one scans message → its scan events, or the reasons they are unusable. */
+/**
+ * Pure and total: raw bytes of one scans message → its scan events, or the reasons they are
+ * unusable. It never throws: a message it cannot take apart is rejected whole, with the reason.
+ */
 export function decodeScanMessage(
   topic: string,
   payload: Buffer,
   prefix: string,
   size = payload.length,
 ): DecodedMessage {
+  try {
+    return decode(topic, payload, prefix, size);
+  } catch (error) {
+    // Valid JSON can still defeat the validation, e.g. arrays nested thousands deep overflow the
+    // stack (RangeError); failing here would fail every message committed with this one.
+    const why = error instanceof RangeError ? 'it is nested too deeply' : String(error);
+    return {
+      dock: parseScanTopic(topic, prefix),
+      isArray: false,
+      entries: [
+        {
+          kind: 'rejected',
+          eventId: null,
+          reason: `payload could not be decoded: ${why}`,
+          raw: payload,
+          rawBytes: size,
+        },
+      ],
+    };
+  }
+}
+
+function decode(topic: string, payload: Buffer, prefix: string, size: number): DecodedMessage {
   const dock = parseScanTopic(topic, prefix);
   const reject = (reason: string, eventId: string | null = null): DecodedMessage => ({
     dock,
@@ -76,7 +102,6 @@ function decodeEvent(body: unknown, path: string, raw: Buffer): DecodedEntry {
 function readableEventId(body: unknown): string | null {
   if (typeof body !== 'object' || body === null || !('eventId' in body)) return null;
   const { eventId } = body as { eventId: unknown };
-  return typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 128
-    ? eventId
-    : null;
+  // Only one a scanner could have meant: the schema's printable ASCII (no NUL for PostgreSQL).
+  return typeof eventId === 'string' && /^[\u0021-\u007e]{1,128}$/.test(eventId) ? eventId : null;
 }
