@@ -22,6 +22,8 @@ export interface InboundScanMessage {
   payload: Buffer;
   /** Size as received, when `payload` holds only its first part. */
   totalBytes?: number;
+  /** SHA-256 of the whole message as received, when `payload` holds only its first part. */
+  sha256?: Buffer;
   receivedAt: Date;
 }
 
@@ -119,6 +121,13 @@ export class IngestionService {
     now: Date,
   ): Promise<Map<string, Verdict>> {
     const all = firstOfEachEventId(messages, decoded);
+    // A copy of a scan being committed elsewhere (a re-send, a redelivery that reached another
+    // connection or instance) waits here for that commit, then is answered from storage below:
+    // verified beside it, it would flag or move its unit a second time.
+    await this.scans.lockEventIds(
+      db,
+      all.map((p) => p.event.eventId),
+    );
     // A re-sent scan is answered from storage, not verified again: its movements were recorded the first time.
     const stored = await this.scans.findVerdicts(
       db,
@@ -149,7 +158,8 @@ export class IngestionService {
       ),
     );
     const inserted = await this.scans.insertNew(db, rows);
-    // Another instance may have stored the same eventId meanwhile: its verdict stands.
+    // Under the eventId locks no other commit can have stored one of these; should one be stored
+    // all the same, its verdict stands.
     const raced = await this.scans.findVerdicts(
       db,
       rows.filter((r) => !inserted.has(r.eventId)).map((r) => r.eventId),
@@ -197,7 +207,13 @@ export class IngestionService {
     await this.retryWhileTransient(() =>
       this.dataSource.transaction((db) =>
         this.scans.insertRejected(db, [
-          { ...rowBase(message), eventId, reason, payload: message.payload },
+          {
+            ...rowBase(message),
+            eventId,
+            reason,
+            payload: message.payload,
+            sha256: message.sha256,
+          },
         ]),
       ),
     );
@@ -310,6 +326,8 @@ function rejectedRows(messages: InboundScanMessage[], decoded: DecodedMessage[])
               reason: entry.reason,
               payload: entry.raw,
               totalBytes: entry.rawBytes,
+              // The message's own hash when the entry is the whole message, perhaps cut short.
+              sha256: entry.raw === messages[i].payload ? messages[i].sha256 : undefined,
             },
           ]
         : [],

@@ -43,6 +43,7 @@ export class ScansController {
         topic: `${this.settings.MQTT_TOPIC_PREFIX}sites/${siteId}/docks/${dockId}/scans`,
         payload: body.head,
         totalBytes: body.totalBytes,
+        sha256: body.sha256,
         receivedAt: new Date(),
       })
       .catch((error: unknown) => {

@@ -31,6 +31,8 @@ export interface RejectedRow {
   reason: string;
   payload: Buffer;
   totalBytes: number;
+  /** Of the whole payload when `payload` is only its first part; otherwise computed here. */
+  sha256?: Buffer;
 }
 
 /** Rejected payloads are kept for inspection up to this many bytes; the full size is recorded. */
@@ -57,9 +59,26 @@ const FIND_VERDICTS = prepared<{ event_id: string; verdict: Verdict }>(
   `SELECT event_id, verdict FROM scans WHERE event_id = ANY($1::text[])`,
 );
 
+const LOCK_EVENT_IDS = prepared(
+  'scans.lock_event_ids',
+  `SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+     FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
+);
+
 /** Set-based writes: one statement per table per commit, whatever the batch size. */
 @Injectable()
 export class ScansRepository {
+  /**
+   * Locks the eventIds until the transaction ends, waiting for any other transaction holding one;
+   * sorted, so that two commits never deadlock. Take them before any other lock of a commit.
+   */
+  async lockEventIds(db: EntityManager, eventIds: string[]): Promise<void> {
+    if (!eventIds.length) return;
+    // JSON, like the batch locks' keys, and tagged so that the two cannot meet.
+    const keys = [...new Set(eventIds)].map((id) => JSON.stringify(['scan', id])).sort();
+    await LOCK_EVENT_IDS.run(db, [keys]);
+  }
+
   /** Inserts the scans not stored yet; returns the event ids it inserted. */
   async insertNew(db: EntityManager, rows: ScanRow[]): Promise<Set<string>> {
     if (!rows.length) return new Set();
@@ -105,13 +124,21 @@ export class ScansRepository {
       [
         rows.map((r) => r.receivedAt),
         rows.map((r) => r.source),
-        rows.map((r) => r.topic),
-        rows.map((r) => r.eventId),
-        rows.map((r) => r.reason),
+        rows.map((r) => storableText(r.topic)),
+        rows.map((r) => r.eventId && storableText(r.eventId)),
+        rows.map((r) => storableText(r.reason)),
         rows.map((r) => r.payload.subarray(0, REJECTED_PAYLOAD_KEEP_BYTES)),
         rows.map((r) => r.totalBytes),
-        rows.map((r) => createHash('sha256').update(r.payload).digest()),
+        rows.map((r) => r.sha256 ?? createHash('sha256').update(r.payload).digest()),
       ],
     );
   }
+}
+
+/**
+ * PostgreSQL text cannot hold NUL, which a reason quoting the bad input, or a topic taken from a
+ * URL, may carry: shown as U+FFFD instead (the payload itself is kept as bytes).
+ */
+function storableText(text: string): string {
+  return text.replaceAll('\u0000', '\ufffd');
 }
