@@ -6,8 +6,10 @@ const TRANSIENT_ERRNO = new Set([
   'EPIPE',
   'EHOSTUNREACH',
 ]);
+// "is not currently accepting connections": a database closed to connections for a while
+// (ALLOW_CONNECTIONS false, as during maintenance), SQLSTATE 55000, which other errors share.
 const TRANSIENT_MESSAGE =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|not queryable/i;
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|not queryable|is not currently accepting connections/i;
 
 /**
  * True when retrying the same work later can succeed (the database is away, overloaded, or a
