@@ -26,6 +26,9 @@ export interface BenchOptions {
   phases: {
     relay: Phase;
     relayBatch: Phase;
+    /** The echo responder (the protocol ceiling), single events and arrays. */
+    echo: Phase;
+    echoBatch: Phase;
     /** Each registry size, measured with the same traffic (scale comparison). */
     scale: Phase;
     single: Phase;
@@ -64,6 +67,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       ? {
           relay: { warmupMs: s(1), measureMs: s(4) },
           relayBatch: { warmupMs: s(1), measureMs: s(3) },
+          echo: { warmupMs: s(1), measureMs: s(4) },
+          echoBatch: { warmupMs: s(1), measureMs: s(3) },
           scale: { warmupMs: s(2), measureMs: s(8) },
           single: { warmupMs: s(2), measureMs: s(7) },
           batch: { warmupMs: s(2), measureMs: s(7) },
@@ -72,6 +77,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       : {
           relay: { warmupMs: s(3), measureMs: s(10) },
           relayBatch: { warmupMs: s(2), measureMs: s(5) },
+          echo: { warmupMs: s(3), measureMs: s(10) },
+          echoBatch: { warmupMs: s(2), measureMs: s(5) },
           scale: { warmupMs: s(5), measureMs: s(15) },
           single: { warmupMs: s(5), measureMs: s(20) },
           batch: { warmupMs: s(5), measureMs: s(20) },

@@ -201,8 +201,12 @@ async function run(options: BenchOptions, cleanup: Cleanup): Promise<BenchResult
     prefix: app.prefix,
     lanes: allLanes,
     tag: app.tag,
-    single: { phase: options.phases.single, window: options.singleWindow },
-    batch: { phase: options.phases.batch, window: options.batchWindow, size: options.batchSize },
+    single: { phase: options.phases.echo, window: options.singleWindow },
+    batch: {
+      phase: options.phases.echoBatch,
+      window: options.batchWindow,
+      size: options.batchSize,
+    },
     cpu: app.cpu,
     cleanup,
   });
