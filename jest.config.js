@@ -1,4 +1,7 @@
-/** Unit specs live beside the code (src/**\/*.spec.ts); end-to-end specs against real services in test/. */
+/**
+ * Unit specs live beside the code (src/**\/*.spec.ts); end-to-end specs against real services in
+ * test/; the fault suite (real processes, a Mosquitto of its own, faults injected) in test/faults/.
+ */
 const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
@@ -13,6 +16,13 @@ module.exports = {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...base,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

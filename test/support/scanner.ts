@@ -111,7 +111,8 @@ export class SimulatedScanner {
     await this.client.endAsync(true);
   }
 
-  private async until(done: () => boolean, timeoutMs: number): Promise<void> {
+  /** Waits until `done()` holds, checking every 10 ms. */
+  async until(done: () => boolean, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!done()) {
       if (Date.now() > deadline) throw new Error('timed out waiting for verdicts');

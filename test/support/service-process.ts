@@ -43,6 +43,16 @@ export class ServiceProcess {
     return this.output;
   }
 
+  get pid(): number {
+    if (!this.child?.pid) throw new Error('not started');
+    return this.child.pid;
+  }
+
+  /** Started and neither exited nor killed since. */
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   start(): this {
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.env };
     for (const key of ['DATABASE_URL', 'MQTT_URL'] as const) if (!this.env[key]) delete env[key];

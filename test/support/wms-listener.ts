@@ -28,14 +28,20 @@ export class WmsListener {
     });
   }
 
+  /**
+   * `persistent`: a session the broker keeps while the listener is away (clean session off), as a
+   * WMS that must not miss a hold connects; otherwise a clean session, gone with the connection.
+   */
   static async connect(
     url: string,
     prefix: string,
     siteId: string,
     apiKey: string,
+    options: { persistent?: boolean } = {},
   ): Promise<WmsListener> {
     const client = await connectAsync(url, {
       clientId: `wms-${randomUUID()}`,
+      clean: !options.persistent,
       username: 'WMS-1',
       password: apiKey,
       reconnectPeriod: 200,
