@@ -15,14 +15,8 @@ describe('fault: broker restart mid-burst', () => {
   });
 
   it('DockProof reconnects to its sessions and loses nothing', async () => {
-    const plan = scenario.plan(SCANS);
     const { scanner } = scenario;
-    const startedAt = Date.now();
-    const answered = scanner.scanUntilAnswered(
-      plan.map((p) => p.event),
-      { timeoutMs: 5_000, deadlineMs: 240_000 },
-    );
-    await scanner.until(() => scanner.verdicts.size >= SCANS / 4);
+    const { plan, startedAt, answered } = await scenario.burst(SCANS, 1 / 4);
     // SIGTERM: Mosquitto saves its persistent sessions and their queued messages, then exits.
     await scenario.broker.stop();
     const answeredBefore = scanner.verdicts.size;

@@ -22,18 +22,12 @@ describe('fault: PostgreSQL unavailable mid-burst', () => {
   });
 
   it(`for ${OUTAGE_MS / 1000} s: not ready meanwhile, then catches up and loses nothing`, async () => {
-    const plan = scenario.plan(SCANS);
     const { scanner, db } = scenario;
     const [instance] = scenario.instances;
     const server = process.env.DATABASE_URL!;
     const name = new URL(db.url).pathname.slice(1);
     const [{ pid: ownPid }] = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const startedAt = Date.now();
-    const answered = scanner.scanUntilAnswered(
-      plan.map((p) => p.event),
-      { timeoutMs: 5_000, deadlineMs: 240_000 },
-    );
-    await scanner.until(() => scanner.verdicts.size >= SCANS / 4);
+    const { plan, startedAt, answered } = await scenario.burst(SCANS, 1 / 4);
 
     // The database refuses new connections, and the service's are cut.
     await withClient(server, async (c) => {

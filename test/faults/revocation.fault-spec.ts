@@ -14,15 +14,9 @@ describe('fault: certificate revoked during a burst', () => {
   });
 
   it('verifies no unit of the batch that arrives after the revocation commits', async () => {
-    const plan = scenario.plan(SCANS);
-    const { scanner, db } = scenario;
+    const { db } = scenario;
     const [instance] = scenario.instances;
-    const startedAt = Date.now();
-    const answered = scanner.scanUntilAnswered(
-      plan.map((p) => p.event),
-      { timeoutMs: 5_000, deadlineMs: 240_000 },
-    );
-    await scanner.until(() => scanner.verdicts.size >= SCANS / 3);
+    const { plan, startedAt, answered } = await scenario.burst(SCANS, 1 / 3);
     const res = await fetch(`${instance.baseUrl}/api/v1/certificates/CERT-F/revoke`, {
       method: 'POST',
       headers: {

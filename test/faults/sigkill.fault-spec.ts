@@ -14,13 +14,7 @@ describe('fault: SIGKILL of the service mid-burst', () => {
   });
 
   it(`loses and duplicates nothing of ${SCANS.toLocaleString('en-US')} scans, after a restart`, async () => {
-    const plan = scenario.plan(SCANS);
-    const startedAt = Date.now();
-    const answered = scenario.scanner.scanUntilAnswered(
-      plan.map((p) => p.event),
-      { timeoutMs: 5_000, deadlineMs: 240_000 },
-    );
-    await scenario.scanner.until(() => scenario.scanner.verdicts.size >= SCANS / 4);
+    const { plan, startedAt, answered } = await scenario.burst(SCANS, 1 / 4);
     const [instance] = scenario.instances;
     await instance.process.kill('SIGKILL');
     const recoveryStartedAt = Date.now();

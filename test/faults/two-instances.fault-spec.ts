@@ -14,14 +14,8 @@ describe('fault: one of two instances SIGKILLed mid-burst', () => {
   });
 
   it('the other and the restarted one finish the work, with the verdicts of a single instance', async () => {
-    const plan = scenario.plan(SCANS);
     const { scanner } = scenario;
-    const startedAt = Date.now();
-    const answered = scanner.scanUntilAnswered(
-      plan.map((p) => p.event),
-      { timeoutMs: 5_000, deadlineMs: 240_000 },
-    );
-    await scanner.until(() => scanner.verdicts.size >= SCANS / 4);
+    const { plan, startedAt, answered } = await scenario.burst(SCANS, 1 / 4);
     const [survivor, victim] = scenario.instances;
     await victim.process.kill('SIGKILL');
     const answeredAtKill = scanner.verdicts.size;

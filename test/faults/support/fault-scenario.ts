@@ -30,6 +30,13 @@ export interface PlannedScan {
   serial: string;
 }
 
+export interface Burst {
+  plan: PlannedScan[];
+  startedAt: number;
+  /** Resolves when every scan of the plan has its verdict. */
+  answered: Promise<void>;
+}
+
 export interface Instance {
   env: Record<string, string>;
   process: ServiceProcess;
@@ -161,6 +168,23 @@ export class FaultScenario {
       });
     }
     return scans;
+  }
+
+  /**
+   * Publishes the plan of `count` scans, re-sending what has no verdict as a scanner does, and
+   * resolves once `fraction` of them are answered: the moment to inject a fault.
+   */
+  async burst(count: number, fraction: number): Promise<Burst> {
+    const plan = this.plan(count);
+    const startedAt = Date.now();
+    const answered = this.scanner.scanUntilAnswered(
+      plan.map((p) => p.event),
+      { timeoutMs: 5_000, deadlineMs: 240_000 },
+    );
+    // Without a handler, a rejection while the fault is injected would end the test run.
+    answered.catch(() => undefined);
+    await this.scanner.until(() => this.scanner.verdicts.size >= count * fraction);
+    return { plan, startedAt, answered };
   }
 
   /**
