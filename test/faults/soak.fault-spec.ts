@@ -108,15 +108,23 @@ describe('fault: soak with a slow webhook receiver', () => {
         }, 5);
       });
       clearInterval(sampler);
+      // Each stage's time, and the samples, printed as they come: a run that times out still tells.
+      const stage = (name: string) =>
+        process.stdout.write(`soak ${name} at ${Math.round((Date.now() - startedAt) / 1000)} s\n`);
+      process.stdout.write(`soak samples ${JSON.stringify(samples)}\n`);
+      stage('paced');
       // What is in flight is answered first; then anything unanswered is sent again.
       await scanner
         .until(() => scanner.verdicts.size >= plan.length, 60_000)
         .catch(() => undefined);
+      stage(`in flight answered (${scanner.verdicts.size} of ${plan.length})`);
       await scanner.scanUntilAnswered(
         plan.map((p) => p.event),
         { timeoutMs: 5_000, deadlineMs: 240_000 },
       );
+      stage('all answered');
       const report = await scenario.check('soak', plan, { startedAt });
+      stage('checked');
       expectNothingLost(report);
 
       // Every WMS message of the run reaches the slow receiver too.
@@ -124,12 +132,12 @@ describe('fault: soak with a slow webhook receiver', () => {
         (m) => m.message_id,
       );
       await scanner.until(() => outbox.every((id) => receiver.messageIds.has(id)), 120_000);
+      stage('every message at the webhook receiver');
 
       // Bounded: the second half of the run needs no more than the first half did, give or take.
       const half = samples.filter((s) => s.at - startedAt > (SECONDS * 1000) / 2);
       const firstHalf = samples.filter((s) => !half.includes(s));
       const max = (list: Sample[], key: keyof Sample) => Math.max(...list.map((s) => s[key]));
-      process.stdout.write(`soak samples ${JSON.stringify(samples)}\n`);
       expect(max(half, 'rssMb')).toBeLessThan(max(firstHalf, 'rssMb') * 1.25 + 25);
       expect(max(half, 'outboxDepth')).toBeLessThan(max(firstHalf, 'outboxDepth') * 2 + 1_000);
       expect(max(half, 'webhookBacklog')).toBeLessThan(
