@@ -259,6 +259,12 @@ export class FaultScenario {
     await this.scanner?.close().catch(() => undefined);
     await this.wms?.close().catch(() => undefined);
     for (const instance of this.instances) await instance.process.kill('SIGKILL');
+    // What each instance logged (its last life), beside the report, for a failure's post-mortem.
+    const dir = join(__dirname, '../../../test-artifacts/faults');
+    mkdirSync(dir, { recursive: true });
+    this.instances.forEach((instance, k) =>
+      writeFileSync(join(dir, `${this.label}-instance-${k}.log`), instance.process.log),
+    );
     await this.broker.remove();
     await this.db.drop();
     for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
