@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { issueKey } from '../support/api-keys';
 import type { VerdictBody } from '../support/scanner';
-import { FaultScenario, SITE } from './support/fault-scenario';
+import { FAULT_TEST_TIMEOUT_MS, FaultScenario, SITE } from './support/fault-scenario';
 import { rssMb } from './support/process-memory';
 
 const MQTT_PAYLOADS = 15_000;
@@ -111,113 +111,117 @@ describe('fault: fuzzed payloads over MQTT and HTTP', () => {
     await scenario?.close();
   });
 
-  it(`answers or rejects with a reason, and keeps, each of ${(MQTT_PAYLOADS + HTTP_PAYLOADS).toLocaleString('en-US')} payloads`, async () => {
-    const [instance] = scenario.instances;
-    const { scanner, db } = scenario;
-    const pid = instance.process.pid;
-    const rssBefore = rssMb(pid);
-    // Generated and sent a chunk at a time (the same seeds every run), so that the test's own
-    // memory stays small: some payloads are megabytes.
-    const chunks = (total: number, seed: number) =>
-      Array.from(
-        { length: Math.ceil(total / CHUNK) },
-        (_, i) => () =>
-          fc.sample(payload, { numRuns: Math.min(CHUNK, total - i * CHUNK), seed: seed + i }),
-      );
+  it(
+    `answers or rejects with a reason, and keeps, each of ${(MQTT_PAYLOADS + HTTP_PAYLOADS).toLocaleString('en-US')} payloads`,
+    async () => {
+      const [instance] = scenario.instances;
+      const { scanner, db } = scenario;
+      const pid = instance.process.pid;
+      const rssBefore = rssMb(pid);
+      // Generated and sent a chunk at a time (the same seeds every run), so that the test's own
+      // memory stays small: some payloads are megabytes.
+      const chunks = (total: number, seed: number) =>
+        Array.from(
+          { length: Math.ceil(total / CHUNK) },
+          (_, i) => () =>
+            fc.sample(payload, { numRuns: Math.min(CHUNK, total - i * CHUNK), seed: seed + i }),
+        );
 
-    // MQTT: every message gets exactly one verdict message on its dock's verdict topic.
-    const verdictsBefore = scanner.messages.length;
-    let published = 0;
-    for (const chunk of chunks(MQTT_PAYLOADS, 20261202)) {
-      const payloads = chunk();
-      await Promise.all(payloads.map((p) => scanner.publishRaw(p)));
-      published += payloads.length;
-      await scanner.until(() => scanner.messages.length - verdictsBefore >= published, 60_000);
-    }
-    const mqttVerdicts = scanner.messages
-      .slice(verdictsBefore)
-      .flatMap((m) => (Array.isArray(m) ? m : [m]));
+      // MQTT: every message gets exactly one verdict message on its dock's verdict topic.
+      const verdictsBefore = scanner.messages.length;
+      let published = 0;
+      for (const chunk of chunks(MQTT_PAYLOADS, 20261202)) {
+        const payloads = chunk();
+        await Promise.all(payloads.map((p) => scanner.publishRaw(p)));
+        published += payloads.length;
+        await scanner.until(() => scanner.messages.length - verdictsBefore >= published, 60_000);
+      }
+      const mqttVerdicts = scanner.messages
+        .slice(verdictsBefore)
+        .flatMap((m) => (Array.isArray(m) ? m : [m]));
 
-    // HTTP: an answer below 500 for each, and for a rejected one a reason.
-    const scannerKey = await issueKey(instance.baseUrl, scenario.adminKey, {
-      role: 'scanner',
-      siteIds: [SITE],
-    });
-    const answers: Array<{ sha: string; bytes: number; status: number; body: unknown }> = [];
-    for (const chunk of chunks(HTTP_PAYLOADS, 30261202)) {
-      const payloads = chunk();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: HTTP_CONCURRENCY }, async () => {
-          while (next < payloads.length) {
-            const body = payloads[next++];
-            const res = await fetch(`${instance.baseUrl}/api/v1/sites/${SITE}/docks/D1/scans`, {
-              method: 'POST',
-              headers: {
-                authorization: `Bearer ${scannerKey}`,
-                'content-type': 'application/json',
-              },
-              body,
-            });
-            answers.push({
-              sha: createHash('sha256').update(body).digest('hex'),
-              bytes: body.length,
-              status: res.status,
-              body: await res.json().catch(() => null),
-            });
-          }
-        }),
-      );
-    }
+      // HTTP: an answer below 500 for each, and for a rejected one a reason.
+      const scannerKey = await issueKey(instance.baseUrl, scenario.adminKey, {
+        role: 'scanner',
+        siteIds: [SITE],
+      });
+      const answers: Array<{ sha: string; bytes: number; status: number; body: unknown }> = [];
+      for (const chunk of chunks(HTTP_PAYLOADS, 30261202)) {
+        const payloads = chunk();
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: HTTP_CONCURRENCY }, async () => {
+            while (next < payloads.length) {
+              const body = payloads[next++];
+              const res = await fetch(`${instance.baseUrl}/api/v1/sites/${SITE}/docks/D1/scans`, {
+                method: 'POST',
+                headers: {
+                  authorization: `Bearer ${scannerKey}`,
+                  'content-type': 'application/json',
+                },
+                body,
+              });
+              answers.push({
+                sha: createHash('sha256').update(body).digest('hex'),
+                bytes: body.length,
+                status: res.status,
+                body: await res.json().catch(() => null),
+              });
+            }
+          }),
+        );
+      }
 
-    expect(answers.filter((a) => a.status >= 500 || a.status === 429)).toEqual([]);
-    const rejectedHttp = answers.filter((a) => a.status === 400 || a.status === 413);
-    for (const a of rejectedHttp) expect(a.body).toMatchObject({ message: expect.any(String) });
-    // Kept whole (by its hash), or, over the size limit, its first part with its full size.
-    const keptRows = await db.query<{ sha: string; bytes: number }>(
-      `SELECT encode(payload_sha256, 'hex') AS sha, payload_bytes AS bytes
+      expect(answers.filter((a) => a.status >= 500 || a.status === 429)).toEqual([]);
+      const rejectedHttp = answers.filter((a) => a.status === 400 || a.status === 413);
+      for (const a of rejectedHttp) expect(a.body).toMatchObject({ message: expect.any(String) });
+      // Kept whole (by its hash), or, over the size limit, its first part with its full size.
+      const keptRows = await db.query<{ sha: string; bytes: number }>(
+        `SELECT encode(payload_sha256, 'hex') AS sha, payload_bytes AS bytes
          FROM rejected_messages WHERE source = 'http'`,
-    );
-    const keptHashes = new Set(keptRows.map((r) => r.sha));
-    const keptSizes = new Set(keptRows.map((r) => r.bytes));
-    const notKept = rejectedHttp.filter((a) =>
-      a.status === 413 ? !keptSizes.has(a.bytes) : !keptHashes.has(a.sha),
-    );
-    expect(notKept).toEqual([]);
+      );
+      const keptHashes = new Set(keptRows.map((r) => r.sha));
+      const keptSizes = new Set(keptRows.map((r) => r.bytes));
+      const notKept = rejectedHttp.filter((a) =>
+        a.status === 413 ? !keptSizes.has(a.bytes) : !keptHashes.has(a.sha),
+      );
+      expect(notKept).toEqual([]);
 
-    // Every verdict that is not a rejection is of a stored scan; every rejection names its reason.
-    const httpVerdicts = answers
-      .filter((a) => a.status === 200)
-      .flatMap((a) => (Array.isArray(a.body) ? a.body : [a.body])) as VerdictBody[];
-    const answered = [...mqttVerdicts, ...httpVerdicts];
-    for (const v of answered.filter((v) => v.status === 'rejected'))
-      expect(v.reasons[0]?.message).toEqual(expect.any(String));
-    const stored = new Set(
-      (await db.query<{ event_id: string }>('SELECT event_id FROM scans')).map((r) => r.event_id),
-    );
-    const unstored = answered.filter((v) => v.status !== 'rejected' && !stored.has(v.eventId!));
-    expect(unstored).toEqual([]);
-    const [{ rejected }] = await db.query<{ rejected: number }>(
-      `SELECT count(*)::int AS rejected FROM rejected_messages WHERE source = 'mqtt'`,
-    );
-    expect(rejected).toBeGreaterThan(0);
+      // Every verdict that is not a rejection is of a stored scan; every rejection names its reason.
+      const httpVerdicts = answers
+        .filter((a) => a.status === 200)
+        .flatMap((a) => (Array.isArray(a.body) ? a.body : [a.body])) as VerdictBody[];
+      const answered = [...mqttVerdicts, ...httpVerdicts];
+      for (const v of answered.filter((v) => v.status === 'rejected'))
+        expect(v.reasons[0]?.message).toEqual(expect.any(String));
+      const stored = new Set(
+        (await db.query<{ event_id: string }>('SELECT event_id FROM scans')).map((r) => r.event_id),
+      );
+      const unstored = answered.filter((v) => v.status !== 'rejected' && !stored.has(v.eventId!));
+      expect(unstored).toEqual([]);
+      const [{ rejected }] = await db.query<{ rejected: number }>(
+        `SELECT count(*)::int AS rejected FROM rejected_messages WHERE source = 'mqtt'`,
+      );
+      expect(rejected).toBeGreaterThan(0);
 
-    // The same process throughout, its memory back near where it started.
-    expect(instance.process.running).toBe(true);
-    expect(instance.process.pid).toBe(pid);
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    const rssAfter = rssMb(pid);
-    process.stdout.write(
-      `fuzz report ${JSON.stringify({
-        mqtt: published,
-        http: answers.length,
-        verdicts: answered.length,
-        httpRejected: rejectedHttp.length,
-        mqttRejectedKept: rejected,
-        rssBeforeMb: Math.round(rssBefore),
-        rssAfterMb: Math.round(rssAfter),
-      })}\n`,
-    );
-    expect(rssAfter).toBeLessThan(rssBefore * 1.5 + 100);
-  });
+      // The same process throughout, its memory back near where it started.
+      expect(instance.process.running).toBe(true);
+      expect(instance.process.pid).toBe(pid);
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      const rssAfter = rssMb(pid);
+      process.stdout.write(
+        `fuzz report ${JSON.stringify({
+          mqtt: published,
+          http: answers.length,
+          verdicts: answered.length,
+          httpRejected: rejectedHttp.length,
+          mqttRejectedKept: rejected,
+          rssBeforeMb: Math.round(rssBefore),
+          rssAfterMb: Math.round(rssAfter),
+        })}\n`,
+      );
+      expect(rssAfter).toBeLessThan(rssBefore * 1.5 + 100);
+    },
+    FAULT_TEST_TIMEOUT_MS,
+  );
 });

@@ -1,4 +1,4 @@
-import { expectNothingLost, FaultScenario } from './support/fault-scenario';
+import { expectNothingLost, FAULT_TEST_TIMEOUT_MS, FaultScenario } from './support/fault-scenario';
 
 const SCANS = 10_000;
 
@@ -13,24 +13,28 @@ describe('fault: SIGKILL of the service mid-burst', () => {
     await scenario?.close();
   });
 
-  it(`loses and duplicates nothing of ${SCANS.toLocaleString('en-US')} scans, after a restart`, async () => {
-    const { plan, startedAt, answered } = await scenario.burst(SCANS, 1 / 4);
-    const [instance] = scenario.instances;
-    await instance.process.kill('SIGKILL');
-    const recoveryStartedAt = Date.now();
-    const answeredBeforeCrash = scenario.scanner.verdicts.size;
-    expect(answeredBeforeCrash).toBeLessThan(SCANS);
+  it(
+    `loses and duplicates nothing of ${SCANS.toLocaleString('en-US')} scans, after a restart`,
+    async () => {
+      const { plan, startedAt, answered } = await scenario.burst(SCANS, 1 / 4);
+      const [instance] = scenario.instances;
+      await instance.process.kill('SIGKILL');
+      const recoveryStartedAt = Date.now();
+      const answeredBeforeCrash = scenario.scanner.verdicts.size;
+      expect(answeredBeforeCrash).toBeLessThan(SCANS);
 
-    await scenario.startInstance(instance);
-    await scenario.scanner.until(() => scenario.scanner.verdicts.size > answeredBeforeCrash);
-    const recoveredAt = Date.now();
-    await answered;
+      await scenario.startInstance(instance);
+      await scenario.scanner.until(() => scenario.scanner.verdicts.size > answeredBeforeCrash);
+      const recoveredAt = Date.now();
+      await answered;
 
-    const report = await scenario.check('sigkill', plan, {
-      startedAt,
-      recoveryStartedAt,
-      recoveredAt,
-    });
-    expectNothingLost(report);
-  });
+      const report = await scenario.check('sigkill', plan, {
+        startedAt,
+        recoveryStartedAt,
+        recoveredAt,
+      });
+      expectNothingLost(report);
+    },
+    FAULT_TEST_TIMEOUT_MS,
+  );
 });

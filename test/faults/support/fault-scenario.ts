@@ -13,6 +13,8 @@ import { WmsListener } from '../../support/wms-listener';
 import { MosquittoProcess } from './mosquitto-process';
 
 export const SITE = 'AMS1';
+/** Per fault test: above a burst's own deadline (240 s), so a slow machine fails on the checks. */
+export const FAULT_TEST_TIMEOUT_MS = 300_000;
 const GTIN = '09506000134352';
 const LOT = 'LF';
 const SCANS_PER_PALLET = 100;
