@@ -1,12 +1,12 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { findFreePort } from '../src/database/free-port';
 import { issueKey } from './support/api-keys';
+import { portAccepts } from './support/port-accepts';
 import { startTestApp, TestApp } from './support/test-app';
 
 const CLI = join(__dirname, '../dist/src/cli/mosquitto-auth.js');
@@ -55,17 +55,6 @@ function mosquittoConf(dir: string, port: number): string {
     'log_dest stdout',
     '',
   ].join('\n');
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 class Mosquitto {

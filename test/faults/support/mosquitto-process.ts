@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../../../src/database/free-port';
+import { portAccepts } from '../../support/port-accepts';
 
 const PROJECT_CONFIG = join(__dirname, '../../../deploy/mosquitto/mosquitto.conf');
 
@@ -55,7 +55,7 @@ export class MosquittoProcess {
     this.child = child;
     this.exit = new Promise((resolve) => child.once('exit', () => resolve()));
     const deadline = Date.now() + 10_000;
-    while (!(await accepts(this.port))) {
+    while (!(await portAccepts(this.port))) {
       if (child.exitCode !== null || Date.now() > deadline)
         throw new Error(`Mosquitto did not start on ${this.port}: ${stderr}${this.log}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -97,15 +97,4 @@ function testConfig(port: number, dir: string): string {
     `user ${userInfo().username}`,
     '',
   ].join('\n');
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
