@@ -8,6 +8,7 @@ import { CreateUnitMovements1795456800006 } from './1795456800006-CreateUnitMove
 import { CreateFlagsAndOutbox1795456800007 } from './1795456800007-CreateFlagsAndOutbox';
 import { CreateWebhooks1795456800008 } from './1795456800008-CreateWebhooks';
 import { DropUnusedScanIndex1795456800009 } from './1795456800009-DropUnusedScanIndex';
+import { PartitionScansByMonth1795456800010 } from './1795456800010-PartitionScansByMonth';
 
 /** Every migration, in order; listed explicitly so the compiled app and ts-jest load the same set. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CreateFlagsAndOutbox1795456800007,
   CreateWebhooks1795456800008,
   DropUnusedScanIndex1795456800009,
+  PartitionScansByMonth1795456800010,
 ];

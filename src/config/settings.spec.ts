@@ -8,7 +8,12 @@ describe('loadSettings', () => {
       DATA_DIR: './.data',
       DATABASE_URL: undefined,
       MQTT_URL: undefined,
+      SCAN_RETENTION_DAYS: undefined,
     });
+  });
+
+  it('reads SCAN_RETENTION_DAYS as a whole number of days', () => {
+    expect(loadSettings({ SCAN_RETENTION_DAYS: '400' }).SCAN_RETENTION_DAYS).toBe(400);
   });
 
   it('treats empty strings as unset', () => {
@@ -28,6 +33,9 @@ describe('loadSettings', () => {
     ['MQTT_URL', 'http://localhost'],
     ['DOCKPROOF_ADMIN_KEY', 'short'],
     ['MQTT_TOPIC_PREFIX', 'no-trailing-slash'],
+    ['SCAN_RETENTION_DAYS', '0'],
+    ['SCAN_RETENTION_DAYS', '1.5'],
+    ['SCAN_RETENTION_DAYS', 'a year'],
   ])('refuses %s=%s with one message naming the setting', (name, value) => {
     expect(() => loadSettings({ [name]: value })).toThrow(InvalidSettingsError);
     expect(() => loadSettings({ [name]: value })).toThrow(new RegExp(`^Invalid setting ${name}=`));

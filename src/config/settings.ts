@@ -48,6 +48,8 @@ export const settingsSchema = z.object({
     .enum(['true', 'false'], { message: 'must be "true" or "false"' })
     .default('false')
     .transform((value) => value === 'true'),
+  // Unset: scans and rejected messages are kept for ever; evidence goes only when the operator says.
+  SCAN_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,9 +1,10 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'rejected_messages' })
 export class RejectedMessageEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
-  @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
+  // Part of the key because it is the partition key.
+  @PrimaryColumn({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
   @Column({ type: 'text' }) source!: 'mqtt' | 'http';
   @Column({ type: 'text' }) topic!: string;
   @Column({ name: 'event_id', type: 'text', nullable: true }) eventId!: string | null;

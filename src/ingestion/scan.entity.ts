@@ -9,7 +9,8 @@ export class ScanEntity {
   @Column({ name: 'scanner_id', type: 'text' }) scannerId!: string;
   @Column({ type: 'text' }) direction!: 'inbound' | 'outbound';
   @Column({ name: 'scanned_at', type: 'timestamptz' }) scannedAt!: Date;
-  @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
+  // Part of the key because it is the partition key; an eventId is still stored once (ScansRepository).
+  @PrimaryColumn({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
   @Column({ type: 'text' }) source!: 'mqtt' | 'http';
   @Column({ type: 'text' }) code!: string;
   @Column({ name: 'pallet_sscc', type: 'text', nullable: true }) palletSscc!: string | null;

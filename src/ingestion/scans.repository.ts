@@ -50,17 +50,19 @@ const INSERT_SCANS = prepared<{ event_id: string }>(
                  $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
                  $13::text[], $14::date[], $15::text[], $16::text[], $17::text[])
           WITH ORDINALITY AS t(e, si, d, sc, dir, sa, ra, src, code, ps, g, l, se, ex, ss, st, rc, n)
-   ON CONFLICT (event_id) DO NOTHING
+   ON CONFLICT DO NOTHING
    RETURNING event_id`,
 );
 
+// Without a received_at it probes each month's partition by its primary key (event_id first):
+// one index look-up per month kept, which monthly partitions keep to a few dozen.
 const FIND_VERDICTS = prepared<{ event_id: string; verdict: Verdict }>(
   'scans.find_verdicts',
   `SELECT event_id, verdict FROM scans WHERE event_id = ANY($1::text[])`,
 );
 
-const LOCK_EVENT_IDS = prepared(
-  'scans.lock_event_ids',
+const LOCK_KEYS = prepared(
+  'scans.lock_keys',
   `SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
      FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`,
 );
@@ -76,7 +78,7 @@ export class ScansRepository {
     if (!eventIds.length) return;
     // JSON, like the batch locks' keys, and tagged so that the two cannot meet.
     const keys = [...new Set(eventIds)].map((id) => JSON.stringify(['scan', id])).sort();
-    await LOCK_EVENT_IDS.run(db, [keys]);
+    await LOCK_KEYS.run(db, [keys]);
   }
 
   /** Inserts the scans not stored yet; returns the event ids it inserted. */
@@ -112,24 +114,43 @@ export class ScansRepository {
     return new Map(rows.map((r) => [r.event_id, orderedVerdict(r.verdict)]));
   }
 
-  /** The same rejected payload on the same topic is kept once, like a re-sent scan. */
+  /**
+   * The same rejected payload on the same topic is kept once, like a re-sent scan. No unique
+   * constraint can say so across month partitions, so a lock per payload does: a copy that waits
+   * for it inserts once the first has committed, in a statement (read committed) that sees it.
+   * The look-up probes every month's partition, like findVerdicts.
+   */
   async insertRejected(db: EntityManager, rows: RejectedRow[]): Promise<void> {
     if (!rows.length) return;
+    const topics = rows.map((r) => storableText(r.topic));
+    const hashes = rows.map((r) => r.sha256 ?? createHash('sha256').update(r.payload).digest());
+    // Tagged like the eventIds' keys, so the two cannot meet; taken last in a commit, and sorted.
+    const keys = rows.map((r, i) =>
+      JSON.stringify(['rejected', r.source, topics[i], hashes[i].toString('hex')]),
+    );
+    await LOCK_KEYS.run(db, [[...new Set(keys)].sort()]);
     await db.query(
       `INSERT INTO rejected_messages (received_at, source, topic, event_id, reason, payload,
                                       payload_bytes, payload_sha256)
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[],
-                            $6::bytea[], $7::int[], $8::bytea[])
-       ON CONFLICT ON CONSTRAINT rejected_messages_once DO NOTHING`,
+       SELECT ra, src, topic, e, reason, payload, bytes, sha
+         FROM (SELECT DISTINCT ON (src, topic, sha) *
+                 FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[],
+                             $6::bytea[], $7::int[], $8::bytea[])
+                      WITH ORDINALITY AS t(ra, src, topic, e, reason, payload, bytes, sha, n)
+                ORDER BY src, topic, sha, n) AS incoming
+        WHERE NOT EXISTS (SELECT 1 FROM rejected_messages r
+                           WHERE r.source = incoming.src AND r.topic = incoming.topic
+                             AND r.payload_sha256 = incoming.sha)
+        ORDER BY n`,
       [
         rows.map((r) => r.receivedAt),
         rows.map((r) => r.source),
-        rows.map((r) => storableText(r.topic)),
+        topics,
         rows.map((r) => r.eventId && storableText(r.eventId)),
         rows.map((r) => storableText(r.reason)),
         rows.map((r) => r.payload.subarray(0, REJECTED_PAYLOAD_KEEP_BYTES)),
         rows.map((r) => r.totalBytes),
-        rows.map((r) => r.sha256 ?? createHash('sha256').update(r.payload).digest()),
+        hashes,
       ],
     );
   }
