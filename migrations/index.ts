@@ -9,6 +9,7 @@ import { CreateFlagsAndOutbox1795456800007 } from './1795456800007-CreateFlagsAn
 import { CreateWebhooks1795456800008 } from './1795456800008-CreateWebhooks';
 import { DropUnusedScanIndex1795456800009 } from './1795456800009-DropUnusedScanIndex';
 import { PartitionScansByMonth1795456800010 } from './1795456800010-PartitionScansByMonth';
+import { DropUnitsInByBatchIndex1795456800011 } from './1795456800011-DropUnitsInByBatchIndex';
 
 /** Every migration, in order; listed explicitly so the compiled app and ts-jest load the same set. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   CreateWebhooks1795456800008,
   DropUnusedScanIndex1795456800009,
   PartitionScansByMonth1795456800010,
+  DropUnitsInByBatchIndex1795456800011,
 ];
