@@ -93,6 +93,7 @@ describe('fault: soak with a slow webhook receiver', () => {
       const startedAt = Date.now();
       await sample();
       let sent = 0;
+      const sentAt: number[] = [];
       const sampler = setInterval(() => void sample(), SAMPLE_EVERY_MS);
       await new Promise<void>((resolve) => {
         const pacer = setInterval(() => {
@@ -100,7 +101,10 @@ describe('fault: soak with a slow webhook receiver', () => {
             plan.length,
             Math.floor(((Date.now() - startedAt) / 1000) * PER_SECOND),
           );
-          for (; sent < due; sent++) void scanner.publishRaw(JSON.stringify(plan[sent].event));
+          for (; sent < due; sent++) {
+            sentAt.push(Date.now());
+            void scanner.publishRaw(JSON.stringify(plan[sent].event));
+          }
           if (sent === plan.length) {
             clearInterval(pacer);
             resolve();
@@ -118,6 +122,11 @@ describe('fault: soak with a slow webhook receiver', () => {
         .until(() => scanner.verdicts.size >= plan.length, 60_000)
         .catch(() => undefined);
       stage(`in flight answered (${scanner.verdicts.size} of ${plan.length})`);
+      // Answered without a re-send: a backlog that outgrows the scanners' patience fails here.
+      const answeredInFlight = scanner.verdicts.size;
+      process.stdout.write(
+        `soak latency ${JSON.stringify(latencyWindows(plan, sentAt, scanner.answeredAt))}\n`,
+      );
       await scanner.scanUntilAnswered(
         plan.map((p) => p.event),
         { timeoutMs: 5_000, deadlineMs: 240_000 },
@@ -143,7 +152,31 @@ describe('fault: soak with a slow webhook receiver', () => {
       expect(max(half, 'webhookBacklog')).toBeLessThan(
         max(firstHalf, 'webhookBacklog') * 2 + 1_000,
       );
+      expect(answeredInFlight).toBe(plan.length);
     },
     (SECONDS + 300) * 1000,
   );
 });
+
+/** Per twelfth of the sending (at least 5 s): scans sent, answered before any re-send, latency. */
+function latencyWindows(
+  plan: Array<{ event: { eventId: string } }>,
+  sentAt: number[],
+  answeredAt: Map<string, number>,
+) {
+  const windowMs = Math.max(5_000, (SECONDS * 1000) / 12);
+  const windows = new Map<number, { sent: number; latencies: number[] }>();
+  plan.forEach((p, i) => {
+    const from = Math.floor((sentAt[i] - sentAt[0]) / windowMs) * (windowMs / 1000);
+    const window = windows.get(from) ?? { sent: 0, latencies: [] };
+    windows.set(from, window);
+    window.sent++;
+    const at = answeredAt.get(p.event.eventId);
+    if (at !== undefined) window.latencies.push(at - sentAt[i]);
+  });
+  return [...windows].map(([fromS, { sent, latencies }]) => {
+    const sorted = latencies.sort((a, b) => a - b);
+    const ms = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    return { fromS, sent, answered: sorted.length, p50: ms(0.5), p99: ms(0.99), max: ms(1) };
+  });
+}

@@ -36,6 +36,8 @@ export function scanEvent(overrides: Partial<ScanEventBody> = {}): ScanEventBody
  */
 export class SimulatedScanner {
   readonly verdicts = new Map<string, VerdictBody>();
+  /** When each eventId's first verdict arrived (Date.now()). */
+  readonly answeredAt = new Map<string, number>();
   /** Every verdict message received, in order (a message is one verdict or an array). */
   readonly messages: Array<VerdictBody | VerdictBody[]> = [];
 
@@ -47,8 +49,10 @@ export class SimulatedScanner {
       const body = JSON.parse(payload.toString()) as VerdictBody | VerdictBody[];
       this.messages.push(body);
       for (const verdict of Array.isArray(body) ? body : [body]) {
-        if (verdict.eventId && !this.verdicts.has(verdict.eventId))
+        if (verdict.eventId && !this.verdicts.has(verdict.eventId)) {
           this.verdicts.set(verdict.eventId, verdict);
+          this.answeredAt.set(verdict.eventId, Date.now());
+        }
       }
     });
   }
