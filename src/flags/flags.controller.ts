@@ -3,6 +3,10 @@ import type { Request, Response } from 'express';
 import { Access, CurrentPrincipal } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../common/zod-body.pipe';
+import type { EvidenceBundle } from './flag-evidence-bundle';
+import { EVIDENCE_HTML_CSP, renderEvidenceHtml } from './flag-evidence-html';
+import { EvidenceQuery, evidenceQuerySchema } from './flag-evidence.dto';
+import { FlagEvidenceService } from './flag-evidence.service';
 import { FlagStreamService } from './flag-stream.service';
 import { FlagDetailView, FlagView, toFlagView } from './flag-view';
 import {
@@ -23,6 +27,7 @@ export class FlagsController {
   constructor(
     private readonly flags: FlagsService,
     private readonly streams: FlagStreamService,
+    private readonly evidence: FlagEvidenceService,
   ) {}
 
   /** Oldest first, so the queue shows what has waited longest at the top. */
@@ -64,6 +69,26 @@ export class FlagsController {
     @Param('flagId') flagId: string,
   ): Promise<FlagDetailView> {
     return this.flags.detail(principal, flagId);
+  }
+
+  /** For authorities: JSON, or printable HTML for `Accept: text/html` or `?format=html`. */
+  @Get(':flagId/evidence')
+  @Access('supervisor', 'admin', 'auditor', 'compliance')
+  async evidenceBundle(
+    @CurrentPrincipal() principal: Principal,
+    @Param('flagId') flagId: string,
+    @Query(new ZodPipe(evidenceQuerySchema)) query: EvidenceQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<EvidenceBundle | string> {
+    const bundle = await this.evidence.bundle(principal, flagId);
+    res.setHeader('Vary', 'Accept');
+    res.setHeader('Cache-Control', 'no-store');
+    const format = query.format ?? (req.accepts(['json', 'html']) === 'html' ? 'html' : 'json');
+    if (format === 'json') return bundle;
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Security-Policy', EVIDENCE_HTML_CSP);
+    return renderEvidenceHtml(bundle);
   }
 
   @Post(':flagId/resolve')
