@@ -271,10 +271,20 @@ describe('webhooks (private targets allowed, as for a receiver on this machine)'
     const live = await receiver(() => 200);
     const goneEndpoint = await register(app, siteId, gone.url);
     const liveEndpoint = await register(app, siteId, live.url);
+    const goneCount = async () => {
+      const res = await request(app.http)
+        .get('/metrics')
+        .auth(app.adminKey, { type: 'bearer' })
+        .expect(200);
+      const line = /^dockproof_webhook_failures_total\{outcome="gone"\} (\d+)$/m.exec(res.text);
+      return Number(line?.[1] ?? 0);
+    };
+    const goneBefore = await goneCount();
 
     await writeMessages(app, siteId, [{}]);
     const disabled = await stateWhen(app, goneEndpoint.endpointId, (s) => !s.enabled);
     expect(disabled).toMatchObject({ deliveredCount: 0, lastError: 'HTTP 410: answer 410' });
+    expect((await goneCount()) - goneBefore).toBe(1);
     await stateWhen(app, liveEndpoint.endpointId, (s) => s.deliveredCount === 1);
 
     const [second] = await writeMessages(app, siteId, [{}]);

@@ -13,18 +13,30 @@ interface HealthReport {
   backlog: number;
 }
 
-/** Ready means scans can be received and committed: the database answers and the broker is connected. */
+/**
+ * Live: the process answers (restart it when not). Ready: scans can be received and committed, the
+ * database answers and the broker is connected (send it no traffic when not, but let it catch up).
+ * `/health` is readiness too, as it was before the split.
+ */
 @Controller('health')
 export class HealthController {
+  private readonly startedAt = Date.now();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bus: MessageBus,
     private readonly ingestion: IngestionService,
   ) {}
 
-  @Get()
+  @Get('live')
   @Public()
-  async health(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+  live(): { status: 'ok'; uptimeSeconds: number } {
+    return { status: 'ok', uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
+  }
+
+  @Get(['', 'ready'])
+  @Public()
+  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const database = await this.database();
     const bus = this.bus.status();
     const report: HealthReport = {

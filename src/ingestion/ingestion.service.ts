@@ -7,6 +7,7 @@ import { isTransientDatabaseError } from '../database/transient-error';
 import { Gs1ParseResult, parseGs1 } from '../gs1/parse-gs1';
 import type { VerificationOutcome } from '../verification/verify-scan';
 import { FlagsService, SuspiciousScan } from '../flags/flags.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { VerificationService } from '../verification/verification.service';
 import { rejectedVerdict, Verdict } from '../verification/verdict';
 import { DecodedMessage, decodeScanMessage } from './decode-scan-message';
@@ -33,6 +34,8 @@ export interface MessageOutcome {
   isArray: boolean;
   verdicts: Verdict[];
 }
+
+type SourcedVerdict = [InboundScanMessage['source'], Verdict];
 
 interface PendingScan {
   event: ScanEvent;
@@ -73,12 +76,23 @@ export class IngestionService {
     private readonly flags: FlagsService,
     private readonly scans: ScansRepository,
     @Inject(SETTINGS) private readonly settings: Settings,
-  ) {}
+    private readonly metrics: MetricsService,
+  ) {
+    metrics.gauge(
+      'dockproof_scan_messages_in_flight',
+      'Scans messages received and not yet committed; over MQTT each holds its connection',
+      () => this.backlog,
+    );
+  }
 
   /** Resolves once the message is committed, sharing the commit with whatever else is waiting. */
   submit(message: InboundScanMessage): Promise<MessageOutcome> {
     if (this.stopping) return Promise.reject(new ShuttingDownError('DockProof is shutting down'));
-    return this.committer.submit(message);
+    const timer = this.metrics.answerSeconds.startTimer({ source: message.source });
+    return this.committer.submit(message).then((outcome) => {
+      timer();
+      return outcome;
+    });
   }
 
   /** Work under way finishes; a commit that cannot happen is given up, leaving messages unacknowledged. */
@@ -98,10 +112,17 @@ export class IngestionService {
       decodeScanMessage(m.topic, m.payload, prefix, m.totalBytes ?? m.payload.length),
     );
     try {
-      const verdicts = await this.retryWhileTransient(() =>
+      const { verdicts, stored } = await this.retryWhileTransient(() =>
         this.dataSource.transaction((db) => this.store(db, messages, decoded, now)),
       );
-      return decoded.map((d, i) => this.outcome(messages[i], d, verdicts, now));
+      const outcomes = decoded.map((d, i) => this.outcome(messages[i], d, verdicts, now));
+      const rejected = outcomes.flatMap((o, i) =>
+        o.verdicts
+          .filter((v) => v.status === 'rejected')
+          .map((v): SourcedVerdict => [messages[i].source, v]),
+      );
+      this.count([...stored, ...rejected]);
+      return outcomes;
     } catch (error) {
       if (error instanceof ShuttingDownError || isTransientDatabaseError(error)) throw error;
       // One bad message must not fail its whole batch again and again: isolate it.
@@ -119,7 +140,7 @@ export class IngestionService {
     messages: InboundScanMessage[],
     decoded: DecodedMessage[],
     now: Date,
-  ): Promise<Map<string, Verdict>> {
+  ): Promise<{ verdicts: Map<string, Verdict>; stored: SourcedVerdict[] }> {
     const all = firstOfEachEventId(messages, decoded);
     // A copy of a scan being committed elsewhere (a re-send, a redelivery that reached another
     // connection or instance) waits here for that commit, then is answered from storage below:
@@ -169,7 +190,23 @@ export class IngestionService {
       r.eventId,
       raced.get(r.eventId) ?? r.verdict,
     ]);
-    return new Map([...stored, ...fresh]);
+    return {
+      verdicts: new Map([...stored, ...fresh]),
+      stored: rows
+        .filter((r) => inserted.has(r.eventId))
+        .map((r): SourcedVerdict => [r.source, r.verdict]),
+    };
+  }
+
+  /**
+   * Scans when first stored (a re-send is answered, not counted again), rejected entries each time
+   * they are answered (kept once).
+   */
+  private count(verdicts: SourcedVerdict[]): void {
+    for (const [source, verdict] of verdicts) {
+      this.metrics.scans.inc({ source, status: verdict.status });
+      for (const reason of verdict.reasons) this.metrics.scanReasons.inc({ reason: reason.code });
+    }
   }
 
   private outcome(
@@ -217,10 +254,12 @@ export class IngestionService {
         ]),
       ),
     );
+    const verdict = rejectedVerdict(eventId, reason, now);
+    this.count([[message.source, verdict]]);
     return {
       verdictTopic: this.verdictTopicFor(message.topic, decoded.dock),
       isArray: false,
-      verdicts: [rejectedVerdict(eventId, reason, now)],
+      verdicts: [verdict],
     };
   }
 

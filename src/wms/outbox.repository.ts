@@ -50,6 +50,14 @@ export class OutboxRepository {
     );
   }
 
+  /** Messages written and not yet acknowledged by the broker. */
+  async depth(db: EntityManager): Promise<number> {
+    const [row]: Array<{ n: number }> = await db.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`,
+    );
+    return row.n;
+  }
+
   async markPublished(db: EntityManager, seqs: string[], at: Date): Promise<void> {
     if (!seqs.length) return;
     await db.query(`UPDATE outbox SET published_at = $2 WHERE seq = ANY($1::bigint[])`, [seqs, at]);

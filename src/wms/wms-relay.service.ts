@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { MessageBus } from '../broker/message-bus';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
+import { MetricsService } from '../metrics/metrics.service';
 import { OUTBOX_CHANNEL, OutboxRepository } from './outbox.repository';
 
 const BATCH = 100;
@@ -44,7 +45,14 @@ export class WmsRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly outbox: OutboxRepository,
     private readonly bus: MessageBus,
     @Inject(SETTINGS) private readonly settings: Settings,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.gauge(
+      'dockproof_outbox_depth',
+      'WMS messages in the outbox not yet acknowledged by the broker (all instances)',
+      () => this.outbox.depth(this.dataSource.manager),
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (this.settings.WMS_RELAY === 'off') return;

@@ -122,6 +122,14 @@ export class WebhookDeliveriesRepository {
     }));
   }
 
+  /** Deliveries still to be sent or retried, of every endpoint. */
+  async backlog(): Promise<number> {
+    const [row]: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`,
+    );
+    return row.n;
+  }
+
   async delivered(deliveryId: string, claimToken: string, status: number): Promise<void> {
     await this.dataSource.query(DELIVERED_SQL, [deliveryId, claimToken, status]);
   }

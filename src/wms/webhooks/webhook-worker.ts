@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { SETTINGS } from '../../config/config.module';
 import type { Settings } from '../../config/settings';
+import { MetricsService } from '../../metrics/metrics.service';
 import { nextAttemptAt } from './retry-schedule';
 import { ClaimedDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { sendWebhook } from './webhook-sender';
@@ -33,9 +34,15 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly metrics: MetricsService,
   ) {
     // Every request of a batch listens for shutdown.
     setMaxListeners(BATCH + 1, this.shutdown.signal);
+    metrics.gauge(
+      'dockproof_webhook_backlog',
+      'Webhook deliveries waiting to be sent or retried (all instances)',
+      () => this.deliveries.backlog(),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -91,11 +98,13 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
       case 'delivered':
         return this.record(() => this.deliveries.delivered(id, claimToken, result.status));
       case 'gone':
+        this.metrics.webhookFailures.inc({ outcome: 'gone' });
         this.logger.warn(`webhook ${delivery.endpointId} disabled: its receiver answered 410`);
         return this.record(() => this.deliveries.gone(id, claimToken, result.status, result.error));
       case 'aborted':
         return this.record(() => this.deliveries.release(id, claimToken));
       case 'failed': {
+        this.metrics.webhookFailures.inc({ outcome: 'failed' });
         const retryAt = nextAttemptAt(delivery.attempts + 1, delivery.createdAt, new Date(), {
           baseMs: this.settings.WEBHOOK_RETRY_BASE_MS,
           giveUpAfterMs: this.settings.WEBHOOK_GIVE_UP_AFTER_MS,

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { KpisController } from './kpis.controller';
+import { KpisRepository } from './kpis.repository';
+
+/** Enforcement KPIs over flags and their items: detection, resolution, quarantine and false flags. */
+@Module({
+  controllers: [KpisController],
+  providers: [KpisRepository],
+})
+export class KpisModule {}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+/** Seconds from a scans message received to its verdicts committed: a dock waits this long. */
+const ANSWER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * Prometheus metrics of one DockProof instance, in a registry of its own (several instances of the
+ * app share a process in tests). Modules count what they do through the fields here, and register
+ * gauges that read their state when Prometheus scrapes.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  /** Each scan once, when its verdict is first committed; re-sent copies are not counted again. */
+  readonly scans = new Counter({
+    name: 'dockproof_scans_total',
+    help: 'Scans verified or rejected, by source and verdict status',
+    labelNames: ['source', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly scanReasons = new Counter({
+    name: 'dockproof_scan_reasons_total',
+    help: 'Reason codes of the verdicts counted in dockproof_scans_total',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly answerSeconds = new Histogram({
+    name: 'dockproof_scan_answer_seconds',
+    help: 'From a scans message received to its verdicts committed (verification included)',
+    labelNames: ['source'] as const,
+    buckets: ANSWER_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly webhookFailures = new Counter({
+    name: 'dockproof_webhook_failures_total',
+    help: 'Webhook delivery attempts that failed, by outcome (failed: retried or given up; gone: 410)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'dockproof_' });
+    const pool = () => (dataSource.driver as unknown as { master?: Pool }).master;
+    this.gauge(
+      'dockproof_db_pool_connections',
+      'PostgreSQL pool connections: open in all, idle, and callers waiting for one',
+      () => {
+        const p = pool();
+        return {
+          total: p?.totalCount ?? 0,
+          idle: p?.idleCount ?? 0,
+          waiting: p?.waitingCount ?? 0,
+        };
+      },
+      'state',
+    );
+  }
+
+  /**
+   * A gauge read when scraped. `read` answers one value, or one per value of `label`; a read that
+   * fails (the database away) leaves the gauge out of that scrape rather than failing it.
+   */
+  gauge(
+    name: string,
+    help: string,
+    read: () => number | Record<string, number> | Promise<number | Record<string, number>>,
+    label?: string,
+  ): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: label ? [label] : [],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        try {
+          const value = await read();
+          if (typeof value === 'number') this.set(value);
+          else for (const [key, v] of Object.entries(value)) this.set({ [label!]: key }, v);
+        } catch {
+          // An empty gauge says "unknown"; the scrape itself still succeeds.
+        }
+      },
+    });
+  }
+}
