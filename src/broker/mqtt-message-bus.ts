@@ -30,6 +30,7 @@ export class MqttMessageBus extends MessageBus {
   private readonly subscribed = new Set<MqttClient>();
   private readonly publishers: MqttClient[] = [];
   private nextPublisher = 0;
+  private closed = false;
 
   constructor(private readonly options: MqttBusOptions) {
     super();
@@ -76,6 +77,7 @@ export class MqttMessageBus extends MessageBus {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.subscribers, ...this.publishers].map((c) => c.endAsync(true)));
   }
 
@@ -101,6 +103,9 @@ export class MqttMessageBus extends MessageBus {
       // Well above the longest database stall: while a commit is pending the connection reads nothing.
       keepalive: 60,
       reconnectPeriod: 1_000,
+      // A broker whose password file does not list our key yet (its first start, before the files
+      // are generated from the keys DockProof just created) must not end the retries for good.
+      reconnectOnConnackError: true,
       connectTimeout: 10_000,
       resubscribe: false,
     };
@@ -113,6 +118,7 @@ export class MqttMessageBus extends MessageBus {
   }
 
   private async whenReady(): Promise<void> {
-    while (!this.status().ready) await new Promise((r) => setTimeout(r, 50));
+    // Ends with close() too: past start()'s timeout nobody awaits it, and it must not keep polling.
+    while (!this.closed && !this.status().ready) await new Promise((r) => setTimeout(r, 50));
   }
 }
