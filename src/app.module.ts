@@ -10,10 +10,14 @@ import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
 import type { Settings } from './config/settings';
 import { DatabaseModule } from './database/database.module';
+import { EpcisModule } from './epcis/epcis.module';
 import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { KpisModule } from './kpis/kpis.module';
 import { ManifestsModule } from './manifests/manifests.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { PartnerVerificationModule } from './partner-verification/partner-verification.module';
 import { WmsModule } from './wms/wms.module';
 
 @Module({})
@@ -25,6 +29,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(settings),
         DatabaseModule,
+        MetricsModule,
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 1000, limit: 200 }] }),
         AuditModule,
         AuthModule,
@@ -34,6 +39,9 @@ export class AppModule {
         FlagsModule,
         WmsModule,
         IngestionModule,
+        EpcisModule,
+        KpisModule,
+        PartnerVerificationModule,
         HealthModule,
         ConsoleModule,
       ],

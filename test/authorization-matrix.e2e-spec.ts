@@ -156,6 +156,11 @@ const matrix: Record<string, Endpoint> = {
     call: (t) => t.get(`/api/v1/flags/${freshFlagId}`),
     ok: [200],
   },
+  'GET /api/v1/flags/:flagId/evidence': {
+    allowed: ['supervisor', 'admin', 'auditor', 'compliance'],
+    call: (t) => t.get(`/api/v1/flags/${freshFlagId}/evidence`),
+    ok: [200],
+  },
   'POST /api/v1/flags/:flagId/resolve': {
     allowed: ['supervisor'],
     call: (t) =>
@@ -188,9 +193,44 @@ const matrix: Record<string, Endpoint> = {
     call: (t) => t.get('/api/v1/audit/verify'),
     ok: [200],
   },
+  'GET /api/v1/epcis/events': {
+    allowed: ['admin', 'auditor', 'compliance', 'supervisor', 'wms'],
+    call: (t) => t.get('/api/v1/epcis/events?siteId=AMS1'),
+    ok: [200],
+  },
+  'GET /api/v1/verify/01/:gtin/10/:lot/21/:serial': {
+    allowed: ['partner', 'admin'],
+    call: (t) => t.get('/api/v1/verify/01/09506000134352/10/ABC123/21/SN0001?17=281231'),
+    ok: [200],
+  },
+  'GET /api/v1/verify/01/:gtin/21/:serial': {
+    allowed: ['partner', 'admin'],
+    call: (t) => t.get('/api/v1/verify/01/09506000134352/21/SN0001'),
+    ok: [200],
+  },
   'GET /health': {
     allowed: [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'],
     call: (t) => t.get('/health'),
+    ok: [200],
+  },
+  'GET /health/live': {
+    allowed: [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'],
+    call: (t) => t.get('/health/live'),
+    ok: [200],
+  },
+  'GET /health/ready': {
+    allowed: [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'],
+    call: (t) => t.get('/health/ready'),
+    ok: [200],
+  },
+  'GET /api/v1/kpis': {
+    allowed: ['admin', 'auditor', 'compliance', 'supervisor'],
+    call: (t) => t.get('/api/v1/kpis'),
+    ok: [200],
+  },
+  'GET /metrics': {
+    allowed: ['admin', 'auditor'],
+    call: (t) => t.get('/metrics'),
     ok: [200],
   },
   'GET /console': {
