@@ -1,7 +1,12 @@
 import request from 'supertest';
 import { withCheckDigit } from '../src/gs1/check-digit';
 import { issueKey } from './support/api-keys';
-import { certificate, registerSupplier, signed } from './support/certificates';
+import {
+  certificate,
+  createSites,
+  registerSupplier,
+  uploadCertificate,
+} from './support/certificates';
 import { scanEvent, ScanEventBody, SimulatedScanner, VerdictBody } from './support/scanner';
 import { startTestApp, TestApp } from './support/test-app';
 import { epcisSchemaErrors } from './epcis/epcis-schema';
@@ -81,27 +86,18 @@ describe('EPCIS 2.0 export', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    for (const site of [
-      { siteId: 'AMS1', name: 'Amsterdam', country: 'NL' },
-      { siteId: 'BRU1', name: 'Brussels', country: 'BE' },
-    ])
-      await request(app.http).post('/api/v1/sites').auth(app.adminKey, bearer).send(site);
+    await createSites(app);
     const acme = await registerSupplier(app, 'SUP-A');
-    await request(app.http)
-      .post('/api/v1/certificates')
-      .auth(acme.apiKey, bearer)
-      .send(
-        signed(
-          certificate({
-            supplierId: 'SUP-A',
-            lot: 'LGOOD',
-            serials: undefined,
-            serialRanges: [{ prefix: 'G', start: 1, end: 999, width: 3 }],
-          }),
-          acme,
-        ),
-      )
-      .expect(201);
+    await uploadCertificate(
+      app,
+      acme,
+      certificate({
+        supplierId: 'SUP-A',
+        lot: 'LGOOD',
+        serials: undefined,
+        serialRanges: [{ prefix: 'G', start: 1, end: 999, width: 3 }],
+      }),
+    );
     docks = {
       D1: await app.connectScanner('AMS1', 'D1'),
       D2: await app.connectScanner('AMS1', 'D2'),

@@ -7,7 +7,14 @@ import { purgeScanSessions } from '../src/broker/persistent-sessions';
 import { withCheckDigit } from '../src/gs1/check-digit';
 import { OutboxRepository } from '../src/wms/outbox.repository';
 import { issueKey } from './support/api-keys';
-import { certificate, registerSupplier, signed, SupplierKeys } from './support/certificates';
+import {
+  certificate,
+  createSites,
+  registerSupplier,
+  signed,
+  SupplierKeys,
+  uploadCertificate,
+} from './support/certificates';
 import { scanEvent, ScanEventBody, SimulatedScanner, VerdictBody } from './support/scanner';
 import { serviceEnv, ServiceProcess } from './support/service-process';
 import { startTestApp, TestApp } from './support/test-app';
@@ -30,28 +37,19 @@ describe('flags, WMS messages and supervisors', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    for (const site of [
-      { siteId: 'AMS1', name: 'Amsterdam', country: 'NL' },
-      { siteId: 'BRU1', name: 'Brussels', country: 'BE' },
-    ])
-      await request(app.http).post('/api/v1/sites').auth(app.adminKey, bearer).send(site);
+    await createSites(app);
     acme = await registerSupplier(app, 'SUP-A');
-    await request(app.http)
-      .post('/api/v1/certificates')
-      .auth(acme.apiKey, bearer)
-      .send(
-        signed(
-          certificate({
-            supplierId: 'SUP-A',
-            certificateId: 'CERT-GOOD',
-            lot: 'LGOOD',
-            serials: undefined,
-            serialRanges: [{ prefix: 'G', start: 1, end: 999, width: 3 }],
-          }),
-          acme,
-        ),
-      )
-      .expect(201);
+    await uploadCertificate(
+      app,
+      acme,
+      certificate({
+        supplierId: 'SUP-A',
+        certificateId: 'CERT-GOOD',
+        lot: 'LGOOD',
+        serials: undefined,
+        serialRanges: [{ prefix: 'G', start: 1, end: 999, width: 3 }],
+      }),
+    );
     scanner = await app.connectScanner('AMS1', 'D1');
     const wmsKey = await issueKey(app.url, app.adminKey, { role: 'wms', siteIds: ['AMS1'] });
     wms = await WmsListener.connect(app.mqttUrl, app.prefix, 'AMS1', wmsKey);

@@ -1,7 +1,12 @@
 import request from 'supertest';
 import { withCheckDigit } from '../src/gs1/check-digit';
 import { issueKey } from './support/api-keys';
-import { certificate, registerSupplier, signed } from './support/certificates';
+import {
+  certificate,
+  createSites,
+  registerSupplier,
+  uploadCertificate,
+} from './support/certificates';
 import { scanEvent, SimulatedScanner } from './support/scanner';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -37,28 +42,19 @@ describe('enforcement KPIs', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    for (const site of [
-      { siteId: 'AMS1', name: 'Amsterdam', country: 'NL' },
-      { siteId: 'BRU1', name: 'Brussels', country: 'BE' },
-    ])
-      await request(app.http).post('/api/v1/sites').auth(app.adminKey, bearer).send(site);
+    await createSites(app);
     const acme = await registerSupplier(app, 'SUP-A');
-    await request(app.http)
-      .post('/api/v1/certificates')
-      .auth(acme.apiKey, bearer)
-      .send(
-        signed(
-          certificate({
-            supplierId: 'SUP-A',
-            certificateId: 'CERT-K',
-            lot: 'LK',
-            serials: undefined,
-            serialRanges: [{ prefix: 'K', start: 1, end: 999, width: 3 }],
-          }),
-          acme,
-        ),
-      )
-      .expect(201);
+    await uploadCertificate(
+      app,
+      acme,
+      certificate({
+        supplierId: 'SUP-A',
+        certificateId: 'CERT-K',
+        lot: 'LK',
+        serials: undefined,
+        serialRanges: [{ prefix: 'K', start: 1, end: 999, width: 3 }],
+      }),
+    );
     for (const site of ['AMS1', 'BRU1']) scanners.set(site, await app.connectScanner(site, 'D1'));
     supervisor = await issueKey(app.url, app.adminKey, { role: 'supervisor', siteIds: ['AMS1'] });
   });

@@ -68,3 +68,32 @@ export async function registerSupplier(
   const apiKey = await issueKey(app.url, app.adminKey, { role: 'supplier', supplierId });
   return { ...keys, apiKey };
 }
+
+/** Signs the certificate with the supplier's key and uploads it with the supplier's API key. */
+export async function uploadCertificate(
+  app: TestApp,
+  supplier: SupplierKeys & { apiKey: string },
+  cert: TestCertificate,
+): Promise<void> {
+  await request(app.http)
+    .post('/api/v1/certificates')
+    .auth(supplier.apiKey, { type: 'bearer' })
+    .send(signed(cert, supplier))
+    .expect(201);
+}
+
+/** The sites most tests scan at: Amsterdam (NL) and Brussels (BE). */
+export async function createSites(
+  app: TestApp,
+  sites = [
+    { siteId: 'AMS1', name: 'Amsterdam', country: 'NL' },
+    { siteId: 'BRU1', name: 'Brussels', country: 'BE' },
+  ],
+): Promise<void> {
+  for (const site of sites)
+    await request(app.http)
+      .post('/api/v1/sites')
+      .auth(app.adminKey, { type: 'bearer' })
+      .send(site)
+      .expect(201);
+}
