@@ -7,9 +7,15 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * EXCLUSIVE lock on the parent (CREATE … PARTITION OF would stop every scan insert while it waits),
  * and rows that fell into the DEFAULT partition for want of their month move into it on the way.
  * Callers serialise (the service holds an advisory lock; the migration runs alone).
+ *
+ * `unique_column`: a unique index of its own in each partition. A look-up by that column alone
+ * (a scan's eventId) then plans as one index probe per partition whatever the statistics say; with
+ * only the (event_id, received_at) key, a generic plan made while the month was empty read the whole
+ * month per commit (PostgreSQL without autovacuum never re-plans it: the 10-minute soak collapsed).
  */
 const ENSURE_MONTH_PARTITIONS = `
-  CREATE FUNCTION dockproof_ensure_month_partitions(parent regclass, first_month date, last_month date)
+  CREATE FUNCTION dockproof_ensure_month_partitions(parent regclass, first_month date, last_month date,
+                                                    unique_column name DEFAULT NULL)
   RETURNS SETOF text LANGUAGE plpgsql AS $fn$
   DECLARE
     schema_name name;
@@ -37,6 +43,10 @@ const ENSURE_MONTH_PARTITIONS = `
         upper_bound := to_char(month + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00';
         EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
                        schema_name, partition_name, parent);
+        IF unique_column IS NOT NULL THEN
+          EXECUTE format('CREATE UNIQUE INDEX %I ON %I.%I (%I)', partition_name || '_' || unique_column,
+                         schema_name, partition_name, unique_column);
+        END IF;
         IF default_partition IS NOT NULL THEN
           EXECUTE format('WITH moved AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING *)
                           INSERT INTO %I.%I SELECT * FROM moved',
@@ -128,6 +138,7 @@ export class PartitionScansByMonth1795456800010 implements MigrationInterface {
     await db.query(`CREATE INDEX scans_site_scanned_at ON scans (site_id, scanned_at)`);
     // Never meant to hold a row: an insert must not fail because maintenance fell behind.
     await db.query(`CREATE TABLE scans_default PARTITION OF scans DEFAULT`);
+    await db.query(`CREATE UNIQUE INDEX scans_default_event_id ON scans_default (event_id)`);
 
     await db.query(`ALTER TABLE rejected_messages RENAME TO rejected_messages_unpartitioned`);
     await db.query(
@@ -148,9 +159,12 @@ export class PartitionScansByMonth1795456800010 implements MigrationInterface {
 
     // The months that hold rows, this one and the next two: a month between without rows would
     // only add a partition for every eventId look-up to probe.
-    for (const table of ['scans', 'rejected_messages']) {
+    for (const [table, unique] of [
+      ['scans', `'event_id'`],
+      ['rejected_messages', 'NULL'],
+    ]) {
       await db.query(`
-        SELECT dockproof_ensure_month_partitions('${table}', month, month)
+        SELECT dockproof_ensure_month_partitions('${table}', month, month, ${unique})
           FROM (SELECT DISTINCT ${utcMonth('received_at')} AS month FROM ${table}_unpartitioned
                 UNION
                 SELECT (${utcMonth('now()')} + ahead * interval '1 month')::date
@@ -201,6 +215,6 @@ export class PartitionScansByMonth1795456800010 implements MigrationInterface {
                     ON CONFLICT ON CONSTRAINT rejected_messages_once DO NOTHING`);
     await db.query(`DROP TABLE rejected_messages_partitioned`);
 
-    await db.query(`DROP FUNCTION dockproof_ensure_month_partitions(regclass, date, date)`);
+    await db.query(`DROP FUNCTION dockproof_ensure_month_partitions(regclass, date, date, name)`);
   }
 }

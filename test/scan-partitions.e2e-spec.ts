@@ -69,6 +69,18 @@ describe('scan tables partitioned by month', () => {
     },
   );
 
+  it('gives every scans partition a unique index on event_id, so a look-up by eventId never reads a month', async () => {
+    const partitions = [...upcoming('scans'), 'scans_default'];
+    const unique = await app.db.query<{ partition: string }>(
+      `SELECT c.relname AS partition
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+        WHERE c.relname = ANY($1) AND i.indisunique AND i.indnatts = 1 AND a.attname = 'event_id'`,
+      [partitions],
+    );
+    expect(unique.map((u) => u.partition).sort()).toEqual([...partitions].sort());
+  });
+
   it('keeps the rejected messages’ id sequence as the default of id', async () => {
     const [column] = await app.db.query<{ sequence: string; fallback: string }>(
       `SELECT pg_get_serial_sequence('rejected_messages', 'id') AS sequence,

@@ -18,6 +18,12 @@ export interface DefaultPartitionContents {
   months: string[];
 }
 
+export interface PartitionedTable {
+  name: string;
+  /** Unique within each month partition (a scan's eventId), so look-ups by it stay index probes. */
+  uniqueColumn: string | null;
+}
+
 export interface MonthPartition {
   name: string;
   /** As PostgreSQL quotes it, safe to put into a statement. */
@@ -37,10 +43,15 @@ export class ScanPartitionsRepository {
   }
 
   /** The names of the partitions it created; those that existed are left alone. */
-  async ensureMonths(db: EntityManager, table: string, first: Date, last: Date): Promise<string[]> {
+  async ensureMonths(
+    db: EntityManager,
+    table: PartitionedTable,
+    first: Date,
+    last: Date,
+  ): Promise<string[]> {
     const rows: Array<{ name: string }> = await db.query(
-      `SELECT dockproof_ensure_month_partitions($1::regclass, $2::date, $3::date) AS name`,
-      [table, isoDate(first), isoDate(last)],
+      `SELECT dockproof_ensure_month_partitions($1::regclass, $2::date, $3::date, $4::name) AS name`,
+      [table.name, isoDate(first), isoDate(last), table.uniqueColumn],
     );
     return rows.map((r) => r.name);
   }

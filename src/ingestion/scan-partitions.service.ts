@@ -11,10 +11,13 @@ import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
 import { isTransientDatabaseError } from '../database/transient-error';
 import { monthsToPrepare, partitionsPastRetention } from './partition-months';
-import { ScanPartitionsRepository } from './scan-partitions.repository';
+import { PartitionedTable, ScanPartitionsRepository } from './scan-partitions.repository';
 
 /** Partitioned by month of `received_at` (migration 1795456800010). */
-export const PARTITIONED_TABLES = ['scans', 'rejected_messages'] as const;
+export const PARTITIONED_TABLES: readonly PartitionedTable[] = [
+  { name: 'scans', uniqueColumn: 'event_id' },
+  { name: 'rejected_messages', uniqueColumn: null },
+];
 
 const ROUND_EVERY_MS = 60 * 60 * 1000;
 
@@ -65,7 +68,7 @@ export class ScanPartitionsService implements OnApplicationBootstrap, BeforeAppl
     const dropped: string[] = [];
     // Each step in a transaction of its own: a DROP that cannot have its lock undoes no CREATE.
     for (const table of PARTITIONED_TABLES) created.push(...(await this.prepare(table, now)));
-    for (const table of PARTITIONED_TABLES) dropped.push(...(await this.prune(table, now)));
+    for (const table of PARTITIONED_TABLES) dropped.push(...(await this.prune(table.name, now)));
     if (created.length) this.logger.log(`created partitions ${created.join(', ')}`);
     if (dropped.length) {
       this.logger.log(
@@ -93,10 +96,10 @@ export class ScanPartitionsService implements OnApplicationBootstrap, BeforeAppl
     this.timer.unref();
   }
 
-  private prepare(table: string, now: Date): Promise<string[]> {
+  private prepare(table: PartitionedTable, now: Date): Promise<string[]> {
     return this.dataSource.transaction(async (db) => {
       await this.partitions.lockForMaintenance(db);
-      const held = await this.partitions.defaultPartitionContents(db, table);
+      const held = await this.partitions.defaultPartitionContents(db, table.name);
       if (held && held.rows > 0) {
         // Only when their months had no partition, i.e. maintenance failed for weeks.
         this.logger.warn(
