@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { withCheckDigit } from '../src/gs1/check-digit';
+import type { KpisView } from '../src/kpis/kpis.controller';
 import { issueKey } from './support/api-keys';
 import {
   certificate,
@@ -14,26 +15,6 @@ const G1 = '09506000134352';
 const bearer = { type: 'bearer' as const };
 let palletNo = 500;
 const pallet = () => withCheckDigit(`1061414100000${String(palletNo++).padStart(4, '0')}`);
-
-interface KpiRow {
-  siteId: string | null;
-  supplierId: string | null;
-  flags: number;
-  open: number;
-  released: number;
-  quarantined: number;
-  quarantineRate: number | null;
-  falseFlagRate: number | null;
-  timeToDetectSeconds: { p50: number | null; p95: number | null };
-  timeToResolveSeconds: { p50: number | null; p95: number | null };
-}
-
-interface Kpis {
-  total: KpiRow;
-  bySite: KpiRow[];
-  bySupplier: KpiRow[];
-  bySiteAndSupplier: KpiRow[];
-}
 
 describe('enforcement KPIs', () => {
   let app: TestApp;
@@ -81,7 +62,7 @@ describe('enforcement KPIs', () => {
       .expect(200);
   const kpis = async (key = app.adminKey, query = '') =>
     (await request(app.http).get(`/api/v1/kpis${query}`).auth(key, bearer).expect(200))
-      .body as Kpis;
+      .body as KpisView;
 
   it('counts flags per site and supplier, and moves as flags are resolved', async () => {
     const quarantined = await flagPallet('AMS1', 'X001');
