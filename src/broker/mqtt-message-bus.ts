@@ -40,7 +40,9 @@ export class MqttMessageBus extends MessageBus {
     const { instanceId, shareGroup, subscriberConnections, publisherConnections } = this.options;
     const shared = `$share/${shareGroup}/${topicFilter}`;
     for (let i = 0; i < publisherConnections; i++) {
-      this.publishers.push(this.connect(`${instanceId}-pub-${i}`, true));
+      const client = this.connect(`${instanceId}-pub-${i}`, true);
+      client.on('close', () => failPublishesInFlight(client));
+      this.publishers.push(client);
     }
     for (let i = 0; i < subscriberConnections; i++) {
       const client = this.connect(scanSubscriberClientId(instanceId, i), false);
@@ -52,8 +54,10 @@ export class MqttMessageBus extends MessageBus {
             this.logger.warn(`scan message left unacknowledged: ${String(error)}`),
         );
       };
-      client.on('connect', (connack) => {
-        if (connack.sessionPresent) return void this.subscribed.add(client);
+      // On every connect, even when the broker says the session is present: Mosquitto 2.0
+      // restores a persistent session after a restart without its shared subscriptions, and the
+      // instance would then hear nothing. Subscribing again replaces the subscription in place.
+      client.on('connect', () => {
         client.subscribe(shared, { qos: 1 }, (error) => {
           if (error) this.logger.error(`subscribe to ${shared} failed: ${error.message}`);
           else this.subscribed.add(client);
@@ -69,6 +73,7 @@ export class MqttMessageBus extends MessageBus {
 
   async publish(topic: string, payload: string): Promise<void> {
     const client = this.publishers[this.nextPublisher++ % this.publishers.length];
+    if (!client.connected) throw new Error(`publish to ${topic}: not connected to the broker`);
     await withTimeout(
       client.publishAsync(topic, payload, { qos: 1 }),
       PUBLISH_TIMEOUT_MS,
@@ -120,5 +125,17 @@ export class MqttMessageBus extends MessageBus {
   private async whenReady(): Promise<void> {
     // Ends with close() too: past start()'s timeout nobody awaits it, and it must not keep polling.
     while (!this.closed && !this.status().ready) await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * What a lost connection was still sending fails now instead of being replayed after the reconnect:
+ * mqtt.js replays one message per round trip and holds every new publish behind the replay, so a
+ * broker restart would delay fresh verdicts behind stale ones nobody waits for. A scanner re-sends
+ * an unanswered scan and gets its verdict again; the WMS relay keeps its messages in the outbox.
+ */
+export function failPublishesInFlight(client: MqttClient): void {
+  for (const [messageId, pending] of Object.entries(client.outgoing)) {
+    if (pending.cmd === 'publish') client.removeOutgoingMessage(Number(messageId));
   }
 }

@@ -39,6 +39,22 @@ describe('fault: broker restart mid-burst', () => {
         recoveredAt,
       });
       expectNothingLost(report);
+
+      // Scans sent well after the restart reach DockProof too: Mosquitto 2.0 restores the
+      // persistent sessions without their shared subscriptions, so an instance that trusted the
+      // restored session would hear only what was queued before the restart.
+      const resent = plan.slice(0, 20).map((p) => p.event);
+      const from = scanner.messages.length;
+      const answeredAgain = () => {
+        const ids = new Set(
+          scanner.messages
+            .slice(from)
+            .flatMap((m) => (Array.isArray(m) ? m : [m]).map((v) => v.eventId)),
+        );
+        return resent.every((e) => ids.has(e.eventId));
+      };
+      for (const event of resent) await scanner.publishRaw(JSON.stringify(event));
+      await scanner.until(answeredAgain, 30_000);
     },
     FAULT_TEST_TIMEOUT_MS,
   );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connectAsync, MqttClient } from 'mqtt';
+import { failPublishesInFlight } from '../../src/broker/mqtt-message-bus';
 
 export interface ScanEventBody {
   eventId: string;
@@ -40,6 +41,7 @@ export class SimulatedScanner {
   readonly answeredAt = new Map<string, number>();
   /** Every verdict message received, in order (a message is one verdict or an array). */
   readonly messages: Array<VerdictBody | VerdictBody[]> = [];
+  private lastMessageAt = 0;
 
   private constructor(
     private readonly client: MqttClient,
@@ -48,6 +50,7 @@ export class SimulatedScanner {
     client.on('message', (_topic, payload) => {
       const body = JSON.parse(payload.toString()) as VerdictBody | VerdictBody[];
       this.messages.push(body);
+      this.lastMessageAt = Date.now();
       for (const verdict of Array.isArray(body) ? body : [body]) {
         if (verdict.eventId && !this.verdicts.has(verdict.eventId)) {
           this.verdicts.set(verdict.eventId, verdict);
@@ -71,6 +74,9 @@ export class SimulatedScanner {
       reconnectPeriod: 200,
       connectTimeout: 5_000,
     });
+    // Like DockProof's own publishers: what a lost connection was sending is re-sent by the
+    // scanner's clock, not replayed by mqtt.js one round trip at a time ahead of the resubscription.
+    client.on('close', () => failPublishesInFlight(client));
     await client.subscribeAsync(`${prefix}sites/${siteId}/docks/${dockId}/verdicts`, { qos: 1 });
     return new SimulatedScanner(client, `${prefix}sites/${siteId}/docks/${dockId}/scans`);
   }
@@ -95,20 +101,50 @@ export class SimulatedScanner {
   ): Promise<void> {
     const { arrays = 0, timeoutMs = 2_000, deadlineMs = 120_000 } = options;
     const deadline = Date.now() + deadlineMs;
+    // Events whose last publish the broker has not acknowledged yet: sent again only once it has
+    // (or the connection that carried it is gone), as the scanner's outbox would.
+    const inFlight = new Set<string>();
     let wait = timeoutMs;
     for (;;) {
       const missing = events.filter((e) => !this.verdicts.has(e.eventId));
       if (!missing.length) return;
-      if (Date.now() > deadline) throw new Error(`${missing.length} scans never got a verdict`);
-      const messages = arrays ? chunk(missing, arrays) : missing;
-      await Promise.all(
-        messages.map((m) => this.publishRaw(JSON.stringify(m)).catch(() => undefined)),
-      );
+      if (Date.now() > deadline)
+        throw new Error(`${missing.length} scans never got a verdict (${this.diagnosis()})`);
+      const sendable = missing.filter((e) => !inFlight.has(e.eventId));
+      // On the scanner's own clock: a publish still waiting for its PUBACK does not hold the
+      // re-sends of the others back.
+      for (const message of arrays ? chunk(sendable, arrays) : sendable) {
+        const ids = (Array.isArray(message) ? message : [message]).map((e) => e.eventId);
+        ids.forEach((id) => inFlight.add(id));
+        void this.publishRaw(JSON.stringify(message))
+          .catch(() => undefined)
+          .finally(() => ids.forEach((id) => inFlight.delete(id)));
+      }
       await this.until(() => events.every((e) => this.verdicts.has(e.eventId)), wait).catch(
         () => undefined,
       );
       wait = Math.min(wait * 2, 10_000);
     }
+  }
+
+  /** What the scanner's connection looks like, for a failure's message. */
+  diagnosis(): string {
+    const client = this.client as unknown as {
+      connected: boolean;
+      _storeProcessing: boolean;
+      _storeProcessingQueue: unknown[];
+      outgoing: Record<string, unknown>;
+      queue: unknown[];
+    };
+    const last = this.messages.length ? Date.now() - this.lastMessageAt : null;
+    return [
+      `connected ${client.connected}`,
+      `store processing ${client._storeProcessing}`,
+      `publishes queued behind the store ${client._storeProcessingQueue.length}`,
+      `awaiting PUBACK ${Object.keys(client.outgoing).length}`,
+      `offline queue ${client.queue.length}`,
+      `verdict messages ${this.messages.length}, the last ${last === null ? '-' : `${last} ms ago`}`,
+    ].join(', ');
   }
 
   async close(): Promise<void> {

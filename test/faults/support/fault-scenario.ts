@@ -179,10 +179,14 @@ export class FaultScenario {
   async burst(count: number, fraction: number): Promise<Burst> {
     const plan = this.plan(count);
     const startedAt = Date.now();
-    const answered = this.scanner.scanUntilAnswered(
-      plan.map((p) => p.event),
-      { timeoutMs: 5_000, deadlineMs: 240_000 },
-    );
+    const answered = this.scanner
+      .scanUntilAnswered(
+        plan.map((p) => p.event),
+        { timeoutMs: 5_000, deadlineMs: 240_000 },
+      )
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await this.diagnosis()}`);
+      });
     // Without a handler, a rejection while the fault is injected would end the test run.
     answered.catch(() => undefined);
     await this.scanner.until(() => this.scanner.verdicts.size >= count * fraction);
@@ -255,6 +259,26 @@ export class FaultScenario {
     writeFileSync(join(dir, `${this.label}.json`), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`fault report ${JSON.stringify(report)}\n`);
     return report;
+  }
+
+  /** The instances' own view and the broker's log, for the message of a failed burst. */
+  async diagnosis(): Promise<string> {
+    const health = await Promise.all(
+      this.instances.map((instance) =>
+        fetch(`${instance.baseUrl}/health`)
+          .then((res) => res.text())
+          .catch((error: unknown) => String(error)),
+      ),
+    );
+    const brokerLog = this.broker.log.split('\n').slice(-40).join('\n');
+    return [
+      ...health.map((body, k) => `instance ${k} /health: ${body}`),
+      ...this.instances.map(
+        (instance, k) =>
+          `instance ${k} log (last lines):\n${instance.process.log.split('\n').slice(-20).join('\n')}`,
+      ),
+      `broker log (last lines):\n${brokerLog}`,
+    ].join('\n');
   }
 
   async close(): Promise<void> {
