@@ -54,10 +54,13 @@ export class MqttMessageBus extends MessageBus {
             this.logger.warn(`scan message left unacknowledged: ${String(error)}`),
         );
       };
-      // On every connect, even when the broker says the session is present: Mosquitto 2.0
-      // restores a persistent session after a restart without its shared subscriptions, and the
-      // instance would then hear nothing. Subscribing again replaces the subscription in place.
-      client.on('connect', () => {
+      client.on('connect', (connack) => {
+        // A present session holds its subscription: ready now, not once the SUBACK has come
+        // through behind the backlog the broker queued for it.
+        if (connack.sessionPresent) this.subscribed.add(client);
+        // Subscribed again all the same: Mosquitto 2.0 restores a persistent session after a
+        // restart without its shared subscriptions, and the instance would then hear nothing.
+        // Subscribing again replaces the subscription in place and keeps what is queued.
         client.subscribe(shared, { qos: 1 }, (error) => {
           if (error) this.logger.error(`subscribe to ${shared} failed: ${error.message}`);
           else this.subscribed.add(client);
@@ -73,7 +76,6 @@ export class MqttMessageBus extends MessageBus {
 
   async publish(topic: string, payload: string): Promise<void> {
     const client = this.publishers[this.nextPublisher++ % this.publishers.length];
-    if (!client.connected) throw new Error(`publish to ${topic}: not connected to the broker`);
     await withTimeout(
       client.publishAsync(topic, payload, { qos: 1 }),
       PUBLISH_TIMEOUT_MS,
