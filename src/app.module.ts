@@ -15,6 +15,7 @@ import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { KpisModule } from './kpis/kpis.module';
+import { LoggingModule } from './logging/logging.module';
 import { ManifestsModule } from './manifests/manifests.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PartnerVerificationModule } from './partner-verification/partner-verification.module';
@@ -28,6 +29,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(settings),
+        LoggingModule,
         DatabaseModule,
         MetricsModule,
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 1000, limit: 200 }] }),

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { withClient } from '../src/database/with-client';
 import { issueKey } from './support/api-keys';
 import { scanEvent, SimulatedScanner } from './support/scanner';
 import { startTestApp, TestApp } from './support/test-app';
@@ -94,16 +95,59 @@ describe('metrics and health', () => {
 
   it('answers liveness, and readiness with the database and broker', async () => {
     const live = await request(app.http).get('/health/live').expect(200);
-    expect(live.body).toEqual({ status: 'ok', uptimeSeconds: expect.any(Number) });
+    const uptime = { status: 'up', uptimeSeconds: expect.any(Number) };
+    expect(live.body).toEqual({
+      status: 'ok',
+      info: { process: uptime },
+      error: {},
+      details: { process: uptime },
+      uptimeSeconds: expect.any(Number),
+    });
     const ready = await request(app.http).get('/health/ready').expect(200);
+    // Terminus's report, and the summary fields readers used before it.
     expect(ready.body).toMatchObject({
       status: 'ok',
+      info: { database: { status: 'up' }, broker: { status: 'up' }, ingestion: { status: 'up' } },
+      error: {},
       database: { ready: true },
       broker: { ready: true },
+      backlog: 0,
     });
     // The former single endpoint stays readiness.
     expect((await request(app.http).get('/health').expect(200)).body).toMatchObject({
       status: 'ok',
     });
+  });
+
+  // Last: it cuts this app's database off for a moment.
+  it('answers readiness 503 naming the database while it refuses connections; liveness stays 200', async () => {
+    const name = new URL(app.db.url).pathname.slice(1);
+    const [{ pid: ownPid }] = await app.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const setConnections = (allowed: boolean) =>
+      withClient(process.env.DATABASE_URL!, async (c) => {
+        await c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${allowed}`);
+        if (!allowed)
+          await c.query(
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2',
+            [name, ownPid],
+          );
+      });
+    await setConnections(false);
+    try {
+      const ready = await request(app.http).get('/health/ready').expect(503);
+      expect(ready.body).toMatchObject({
+        status: 'error',
+        error: { database: { status: 'down' } },
+        database: { ready: false },
+        broker: { ready: true },
+      });
+      await request(app.http).get('/health').expect(503);
+      await request(app.http).get('/health/live').expect(200);
+    } finally {
+      await setConnections(true);
+    }
+    // Ready again by itself: the pool reconnects.
+    while ((await request(app.http).get('/health/ready')).status !== 200)
+      await new Promise((resolve) => setTimeout(resolve, 100));
   });
 });

@@ -6,16 +6,20 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
-/** Every error leaves as `{statusCode, error, message, details?}`; anything unexpected is a logged 500. */
+/**
+ * Every error leaves as `{statusCode, error, message, details?, requestId}`; anything unexpected is
+ * a logged 500. `requestId` is the one in the request's log lines and `X-Request-Id` header.
+ */
 @Catch()
 export class ErrorResponseFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorResponseFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const requestId = requestIdOf(host.switchToHttp().getRequest<Request>());
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const body = exception.getResponse();
@@ -26,6 +30,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
         error: fields.error ?? STATUS_CODES[statusCode] ?? 'Error',
         message: fields.message ?? exception.message,
         ...(fields.details !== undefined && { details: fields.details }),
+        ...requestId,
       });
       return;
     }
@@ -35,6 +40,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
         statusCode: clientError.status,
         error: STATUS_CODES[clientError.status] ?? 'Error',
         message: clientError.message,
+        ...requestId,
       });
       return;
     }
@@ -45,8 +51,13 @@ export class ErrorResponseFilter implements ExceptionFilter {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
       error: 'Internal Server Error',
       message: 'Internal server error',
+      ...requestId,
     });
   }
+}
+
+function requestIdOf(req: Request): { requestId?: string } {
+  return typeof req.id === 'string' ? { requestId: req.id } : {};
 }
 
 /** Errors that Express middleware (the body parser) raises for the client's own mistakes. */

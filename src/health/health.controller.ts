@@ -1,17 +1,21 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/access.decorator';
-import { MessageBus } from '../broker/message-bus';
-import { IngestionService } from '../ingestion/ingestion.service';
+import { BrokerHealthIndicator } from './broker.health';
+import { LivenessReport, livenessReport, ReadinessReport, readinessReport } from './health-report';
+import { IngestionHealthIndicator } from './ingestion.health';
 
-interface HealthReport {
-  status: 'ok' | 'unavailable';
-  database: { ready: boolean; error?: string };
-  broker: { ready: boolean; mode: string } & Record<string, unknown>;
-  backlog: number;
-}
+// Under load a ping waits for a pooled connection; a busy instance is still ready.
+const DATABASE_PING_TIMEOUT_MS = 2_500;
 
 /**
  * Live: the process answers (restart it when not). Ready: scans can be received and committed, the
@@ -23,38 +27,45 @@ export class HealthController {
   private readonly startedAt = Date.now();
 
   constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly broker: BrokerHealthIndicator,
+    private readonly ingestion: IngestionHealthIndicator,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly bus: MessageBus,
-    private readonly ingestion: IngestionService,
   ) {}
 
+  // Not through HealthCheckService: it answers 503 once shutdown begins, and an instance
+  // finishing its work must not be restarted for that.
   @Get('live')
   @Public()
-  live(): { status: 'ok'; uptimeSeconds: number } {
-    return { status: 'ok', uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
+  live(): LivenessReport {
+    const uptimeSeconds = Math.round((Date.now() - this.startedAt) / 1000);
+    return livenessReport(this.indicators.check('process').up({ uptimeSeconds }), uptimeSeconds);
   }
 
   @Get(['', 'ready'])
   @Public()
-  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
-    const database = await this.database();
-    const bus = this.bus.status();
-    const report: HealthReport = {
-      status: database.ready && bus.ready ? 'ok' : 'unavailable',
-      database,
-      broker: { ready: bus.ready, mode: bus.mode, ...bus.detail },
-      backlog: this.ingestion.backlog,
-    };
-    if (report.status !== 'ok') res.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return report;
+  @HealthCheck()
+  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessReport> {
+    const result = await this.health
+      .check([
+        () =>
+          this.database.pingCheck('database', {
+            connection: this.dataSource,
+            timeout: DATABASE_PING_TIMEOUT_MS,
+          }),
+        () => this.broker.isReady('broker'),
+        () => this.ingestion.backlog('ingestion'),
+      ])
+      .catch(failedCheck);
+    if (result.status !== 'ok') res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return readinessReport(result);
   }
+}
 
-  private async database(): Promise<HealthReport['database']> {
-    try {
-      await this.dataSource.query('SELECT 1');
-      return { ready: true };
-    } catch (error) {
-      return { ready: false, error: error instanceof Error ? error.message : String(error) };
-    }
-  }
+/** Terminus throws its result as a 503; it is answered here, as is, rather than as an error. */
+function failedCheck(error: unknown): HealthCheckResult {
+  if (error instanceof ServiceUnavailableException) return error.getResponse() as HealthCheckResult;
+  throw error;
 }

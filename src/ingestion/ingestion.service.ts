@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
@@ -50,6 +51,8 @@ const MAX_MESSAGES_PER_COMMIT = 256;
 const CONCURRENT_COMMITS = 2;
 // About 32 single-scan messages, or any array message.
 const OVERLAP_FROM_BYTES = 8 * 1024;
+// Enough to find one scanner's complaint in the lines about a batch; the count says the rest.
+const LOGGED_EVENT_IDS = 20;
 
 /**
  * Turns a batch of raw scans messages into committed scans and verdicts in one transaction:
@@ -61,7 +64,8 @@ export class IngestionService {
   private readonly logger = new Logger(IngestionService.name);
   private stopping = false;
   private readonly committer = new GroupCommitter<InboundScanMessage, MessageOutcome>(
-    (messages) => this.ingest(messages),
+    // A commit serves many messages: outside the log context of the one that happened to start it.
+    (messages) => this.logContext.runInContext(() => this.ingest(messages)),
     {
       maxBatch: MAX_MESSAGES_PER_COMMIT,
       maxConcurrent: CONCURRENT_COMMITS,
@@ -77,6 +81,7 @@ export class IngestionService {
     private readonly scans: ScansRepository,
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly metrics: MetricsService,
+    private readonly logContext: PinoLogger,
   ) {
     metrics.gauge(
       'dockproof_scan_messages_in_flight',
@@ -112,8 +117,9 @@ export class IngestionService {
       decodeScanMessage(m.topic, m.payload, prefix, m.totalBytes ?? m.payload.length),
     );
     try {
-      const { verdicts, stored } = await this.retryWhileTransient(() =>
-        this.dataSource.transaction((db) => this.store(db, messages, decoded, now)),
+      const { verdicts, stored } = await this.retryWhileTransient(
+        () => this.dataSource.transaction((db) => this.store(db, messages, decoded, now)),
+        () => ({ messages: messages.length, ...eventIdFields(decoded) }),
       );
       const outcomes = decoded.map((d, i) => this.outcome(messages[i], d, verdicts, now));
       const rejected = outcomes.flatMap((o, i) =>
@@ -239,20 +245,23 @@ export class IngestionService {
     now: Date,
   ): Promise<MessageOutcome> {
     const reason = `message could not be stored: ${error instanceof Error ? error.message : String(error)}`;
-    this.logger.error(`${reason} (topic ${message.topic})`);
+    const concerning = { topic: message.topic, ...eventIdFields([decoded]) };
+    this.logger.error({ msg: reason, ...concerning });
     const eventId = decoded.entries.length === 1 ? entryEventId(decoded.entries[0]) : null;
-    await this.retryWhileTransient(() =>
-      this.dataSource.transaction((db) =>
-        this.scans.insertRejected(db, [
-          {
-            ...rowBase(message),
-            eventId,
-            reason,
-            payload: message.payload,
-            sha256: message.sha256,
-          },
-        ]),
-      ),
+    await this.retryWhileTransient(
+      () =>
+        this.dataSource.transaction((db) =>
+          this.scans.insertRejected(db, [
+            {
+              ...rowBase(message),
+              eventId,
+              reason,
+              payload: message.payload,
+              sha256: message.sha256,
+            },
+          ]),
+        ),
+      () => concerning,
     );
     const verdict = rejectedVerdict(eventId, reason, now);
     this.count([[message.source, verdict]]);
@@ -263,7 +272,11 @@ export class IngestionService {
     };
   }
 
-  private async retryWhileTransient<T>(work: () => Promise<T>): Promise<T> {
+  /** `concerning`: the messages' eventIds, named in the retry warnings. */
+  private async retryWhileTransient<T>(
+    work: () => Promise<T>,
+    concerning: () => Record<string, unknown>,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await work();
@@ -273,9 +286,10 @@ export class IngestionService {
           throw new ShuttingDownError('shutting down while the database is unavailable');
         const delay = Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** attempt);
         if (attempt === 0 || delay === MAX_RETRY_DELAY_MS) {
-          this.logger.warn(
-            `database unavailable (${(error as Error).message}); retrying in ${delay} ms`,
-          );
+          this.logger.warn({
+            msg: `database unavailable (${(error as Error).message}); retrying in ${delay} ms`,
+            ...concerning(),
+          });
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -379,6 +393,13 @@ function rowBase(
 ): Pick<RejectedRow, 'receivedAt' | 'source' | 'topic' | 'totalBytes'> {
   const { receivedAt, source, topic } = message;
   return { receivedAt, source, topic, totalBytes: message.totalBytes ?? message.payload.length };
+}
+
+/** `eventId` for one scan, else the first `eventIds` and how many there are in all. */
+function eventIdFields(decoded: DecodedMessage[]): Record<string, unknown> {
+  const eventIds = decoded.flatMap((d) => d.entries.map(entryEventId)).filter((id) => id !== null);
+  if (eventIds.length === 1) return { eventId: eventIds[0] };
+  return { eventIds: eventIds.slice(0, LOGGED_EVENT_IDS), eventCount: eventIds.length };
 }
 
 function entryEventId(entry: DecodedMessage['entries'][number]): string | null {
