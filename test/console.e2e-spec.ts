@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { connectAsync, MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import type { KpisView } from '../src/kpis/kpis.controller';
+import type { KpiRow } from '../src/kpis/kpis.repository';
 import { issueKey } from './support/api-keys';
 import { launchBrowser, openTablet, screenshot, TabletPage, tabTo } from './support/browser';
 import { scanEvent, ScanEventBody, SimulatedScanner } from './support/scanner';
@@ -221,6 +223,84 @@ describe('supervisor console', () => {
     await page.reload();
     await page.getByLabel('Supervisor API key').waitFor();
     expect(await page.locator('#console-view').isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  it("shows a supervisor its site's KPIs after decisions, live, and no other site's", async () => {
+    const resolve = (key: string, flagId: string, action: 'release' | 'quarantine') =>
+      request(app.http)
+        .post(`/api/v1/flags/${flagId}/resolve`)
+        .auth(key, { type: 'bearer' })
+        .send({ action, note: 'checked at the dock' })
+        .expect(200);
+    const amsRelease = await flagged(amsScanner, scanEvent({ code: unit('SN0006') }));
+    const amsQuarantine = await flagged(amsScanner, scanEvent({ code: unit('SN0007') }));
+    const amsLater = await flagged(amsScanner, scanEvent({ code: unit('SN0008') }));
+    const bruQuarantine = await flagged(bruScanner, scanEvent({ code: unit('SN0009') }));
+    await resolve(keys.ams, amsRelease, 'release');
+    await resolve(keys.ams, amsQuarantine, 'quarantine');
+    await resolve(keys.bru, bruQuarantine, 'quarantine');
+
+    const { page, errors } = await tablet();
+    await signIn(page, app.url, keys.ams);
+    await tabTo(page, '#nav-kpis');
+    await page.keyboard.press('Enter');
+    await page.locator('#kpi-title:focus').waitFor();
+    const bySite = page.getByRole('table', { name: 'KPIs by site', exact: true });
+    await bySite.waitFor();
+
+    const api = async () =>
+      (await request(app.http).get('/api/v1/kpis').auth(keys.ams, { type: 'bearer' }).expect(200))
+        .body as KpisView;
+    // The very formatting the console uses, on the API's figures for the same window.
+    const cells = async (row: KpiRow) =>
+      (await page.evaluate(
+        `import('/console/view.js').then((v) => v.kpiCells(${JSON.stringify(row)}))`,
+      )) as string[];
+    const figures = await api();
+    expect(figures.bySite.map((r) => r.siteId)).toEqual(['AMS1']);
+    const [ams] = figures.bySite;
+    expect(ams.released).toBeGreaterThanOrEqual(1);
+    expect(ams.quarantined).toBeGreaterThanOrEqual(1);
+    const row = bySite.locator('tbody tr');
+    expect(await row.count()).toBe(1);
+    expect(await row.locator('td').allTextContents()).toEqual(['AMS1', ...(await cells(ams))]);
+    expect(await row.locator('td').nth(4).textContent()).toBe(
+      `${Math.round((100 * ams.quarantined) / (ams.released + ams.quarantined))}%`,
+    );
+    const bySupplier = page.getByRole('table', { name: 'KPIs by supplier', exact: true });
+    expect(await bySupplier.locator('tbody td').first().textContent()).toBe('No certificate');
+    await page.getByText(/^Flags opened in the last 30 days, since /).waitFor();
+    expect(await page.locator('#kpi-view').getByText('BRU1').count()).toBe(0);
+    await screenshot(page, 'console-kpis.png');
+
+    // A decision elsewhere reaches the panel through the flag stream.
+    await resolve(keys.ams, amsLater, 'release');
+    await row
+      .locator('td')
+      .nth(2)
+      .getByText(String(ams.released + 1), { exact: true })
+      .waitFor();
+    const after = (await api()).bySite[0];
+    expect(await row.locator('td').allTextContents()).toEqual(['AMS1', ...(await cells(after))]);
+
+    // A window of days: none opened from tomorrow on; a reversed one is named.
+    const tomorrow = (await page.evaluate(
+      'new Date(Date.now() + 86400000).toLocaleDateString("sv")',
+    )) as string;
+    await page.getByLabel('First day').fill(tomorrow);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByText('No flags were opened in this window.').waitFor();
+    await page.getByText(/^Flags opened from .+ to .+\.$/).waitFor();
+    await page.getByLabel('Last day').fill('2026-01-01');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByRole('alert').getByText('The first day must not be after the last.').waitFor();
+
+    // Back to the queue, and signed out: no figures are left on the page.
+    await page.getByRole('link', { name: 'Open flags' }).click();
+    await page.locator('#queue-title:focus').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect(await page.locator('#kpi-body').textContent()).toBe('');
     expect(errors).toEqual([]);
   }, 180_000);
 

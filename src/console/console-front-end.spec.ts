@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type * as Api from './public/api.js';
 import type * as EventStream from './public/event-stream.js';
 import type * as View from './public/view.js';
-import type { FlagSummary } from './public/view.js';
+import type { FlagSummary, KpiRow, KpisView } from './public/view.js';
 
 /**
  * A served ES module run here as CommonJS: the very file the browser loads, without a build step
@@ -195,6 +195,132 @@ describe('console view logic', () => {
     ['anything', null],
   ])('reads the key id of %s', (apiKey, keyId) => {
     expect(view.keyIdOf(apiKey)).toBe(keyId);
+  });
+});
+
+describe('KPI view logic', () => {
+  function kpiRow(overrides: Partial<KpiRow> = {}): KpiRow {
+    return {
+      siteId: 'AMS1',
+      supplierId: null,
+      flags: 4,
+      open: 2,
+      released: 1,
+      quarantined: 1,
+      quarantineRate: 0.5,
+      falseFlagRate: 0.5,
+      timeToDetectSeconds: { p50: 0.02, p95: 3.4 },
+      timeToResolveSeconds: { p50: 252, p95: 7500 },
+      ...overrides,
+    };
+  }
+
+  it.each([
+    [0.5, '50%'],
+    [1, '100%'],
+    [0, '0%'],
+    [1 / 3, '33%'],
+    [0.045, '4.5%'],
+    [0.0999, '10%'],
+    [0.0004, '< 0.1%'],
+    [null, '—'],
+  ])('formats the rate %p as %s', (rate, text) => {
+    expect(view.formatRate(rate)).toBe(text);
+  });
+
+  it.each([
+    [0.012, '< 1 s'],
+    [-2, '< 1 s'], // a scanner clock ahead of the server's
+    [1, '1 s'],
+    [59.4, '59 s'],
+    [59.6, '1 min'],
+    [252, '4 min 12 s'],
+    [3599, '59 min 59 s'],
+    [3600, '1 h'],
+    [7500, '2 h 5 min'],
+    [3 * 86_400 + 4 * 3600 + 59, '3 d 4 h'],
+    [null, '—'],
+  ])('formats %p seconds as %s', (seconds, text) => {
+    expect(view.formatDuration(seconds)).toBe(text);
+  });
+
+  it('gives median and 95th percentile in one cell, or a dash when neither is known', () => {
+    expect(view.formatSpread({ p50: 252, p95: 7500 })).toBe('4 min 12 s / 2 h 5 min');
+    expect(view.formatSpread({ p50: null, p95: null })).toBe('—');
+  });
+
+  it('formats a row: counts, rates, times; dashes where nothing was resolved yet', () => {
+    expect(view.kpiCells(kpiRow())).toEqual([
+      '2',
+      '1',
+      '1',
+      '50%',
+      '50%',
+      '< 1 s / 3 s',
+      '4 min 12 s / 2 h 5 min',
+    ]);
+    const unresolved = kpiRow({
+      released: 0,
+      quarantined: 0,
+      quarantineRate: null,
+      falseFlagRate: null,
+      timeToResolveSeconds: { p50: null, p95: null },
+    });
+    expect(view.kpiCells(unresolved).slice(3)).toEqual(['—', '—', '< 1 s / 3 s', '—']);
+  });
+
+  it('tables by site (with all sites when several), supplier, and both', () => {
+    const figures = (sites: string[]): KpisView => ({
+      from: '2026-10-23T10:00:00.000Z',
+      to: '2026-11-22T10:00:00.000Z',
+      total: kpiRow({ siteId: null }),
+      bySite: sites.map((siteId) => kpiRow({ siteId })),
+      bySupplier: [kpiRow({ siteId: null, supplierId: 'SUP-A' }), kpiRow({ siteId: null })],
+      bySiteAndSupplier: [kpiRow({ supplierId: 'SUP-A' })],
+    });
+    const [bySite, bySupplier, both] = view.kpiTables(figures(['AMS1', 'BRU1']));
+    expect(bySite.caption).toBe('KPIs by site');
+    expect(bySite.headings).toEqual([
+      'Site',
+      'Open',
+      'Released',
+      'Quarantined',
+      'Quarantine rate',
+      'False-flag rate',
+      'Time to detect (median / 95th percentile)',
+      'Time to resolve (median / 95th percentile)',
+    ]);
+    expect(bySite.rows.map((r) => r[0])).toEqual(['AMS1', 'BRU1', 'All sites']);
+    expect(bySupplier.rows.map((r) => r[0])).toEqual(['SUP-A', 'No certificate']);
+    expect(both.headings.slice(0, 3)).toEqual(['Site', 'Supplier', 'Open']);
+    expect(both.rows).toEqual([['AMS1', 'SUP-A', ...view.kpiCells(kpiRow())]]);
+    // One site: its row is the sum already.
+    expect(view.kpiTables(figures(['AMS1']))[0].rows.map((r) => r[0])).toEqual(['AMS1']);
+  });
+
+  it('asks for the days chosen, both included, in the local time of the tablet', () => {
+    const from = new Date(2026, 10, 1).toISOString();
+    const to = new Date(2026, 10, 16).toISOString();
+    expect(view.kpiQuery('2026-11-01', '2026-11-15')).toEqual({
+      query: `?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      error: null,
+    });
+    expect(view.kpiQuery('2026-11-01', '')).toEqual({
+      query: `?from=${encodeURIComponent(from)}`,
+      error: null,
+    });
+    expect(view.kpiQuery('', '2026-11-15').query).toBe(`?to=${encodeURIComponent(to)}`);
+    // One day is a window too.
+    expect(view.kpiQuery('2026-11-15', '2026-11-15').error).toBeNull();
+  });
+
+  it('leaves the window to the API when no day is chosen, and names a bad one', () => {
+    expect(view.kpiQuery('', '')).toEqual({ query: '', error: null });
+    expect(view.kpiQuery('2026-11-16', '2026-11-15')).toEqual({
+      query: null,
+      error: 'The first day must not be after the last.',
+    });
+    expect(view.kpiQuery('16/11/2026', '').error).toBe('Enter the days as year, month and day.');
   });
 });
 

@@ -74,21 +74,41 @@ export class MetricsService {
     read: () => number | Record<string, number> | Promise<number | Record<string, number>>,
     label?: string,
   ): void {
+    this.labelledGauge(name, help, label ? [label] : [], async () => {
+      const value = await read();
+      if (typeof value === 'number') return [{ labels: {}, value }];
+      return Object.entries(value).map(([key, v]) => ({ labels: { [label!]: key }, value: v }));
+    });
+  }
+
+  /**
+   * A gauge read when scraped, one sample per entry `read` answers (a label left out is "all").
+   * Series not answered in a scrape disappear from it; a failed read leaves the whole gauge out.
+   */
+  labelledGauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: () => Promise<GaugeSample<L>[]>,
+  ): void {
     new Gauge({
       name,
       help,
-      labelNames: label ? [label] : [],
+      labelNames,
       registers: [this.registry],
       async collect() {
         this.reset();
         try {
-          const value = await read();
-          if (typeof value === 'number') this.set(value);
-          else for (const [key, v] of Object.entries(value)) this.set({ [label!]: key }, v);
+          for (const { labels, value } of await read()) this.set(labels, value);
         } catch {
           // An empty gauge says "unknown"; the scrape itself still succeeds.
         }
       },
     });
   }
+}
+
+export interface GaugeSample<L extends string> {
+  labels: Partial<Record<L, string>>;
+  value: number;
 }

@@ -1,19 +1,32 @@
 /* global window, sessionStorage, location, history, setInterval, clearInterval, AbortController */
-// The supervisor console: sign in with a key, follow the open-flag queue live, decide a flag.
+// The supervisor console: sign in with a key, follow the open-flag queue live, decide a flag,
+// see the enforcement KPIs of the key's sites.
 import { ApiError, callApi, followFlags, listOpenFlags } from './api.js';
 import { byId, el } from './dom.js';
 import { renderFlag } from './flag-view.js';
-import { announcement, applyFlagEvent, flagTitle, keyIdOf, queueEntry, sortQueue } from './view.js';
+import { kpiPeriod, renderKpis } from './kpi-view.js';
+import {
+  announcement,
+  applyFlagEvent,
+  flagTitle,
+  keyIdOf,
+  kpiQuery,
+  queueEntry,
+  sortQueue,
+} from './view.js';
 
 // sessionStorage, not localStorage: the key dies with the tab, a shared dock tablet keeps none.
 const KEY_STORAGE = 'dockproof.apiKey';
 const FLAG_ROUTE = /^#\/flags\/(.+)$/;
+const KPI_ROUTE = '#/kpis';
 
 let session = null; // { key, stop: AbortController, ticker }
 let queue = [];
 let queueLoaded = false; // until then an empty queue means "not known yet", not "nothing open"
 let openFlag = null; // the FlagSummary on screen, or null
 const queueItems = new Map(); // flagId → <li>, kept so focus survives updates
+let view = null; // 'flags' or 'kpis' once signed in
+let kpiRequest = 0; // only the latest KPI answer is shown
 
 function start(key, flags = null) {
   queue = flags ?? [];
@@ -23,6 +36,7 @@ function start(key, flags = null) {
   byId('console-view').hidden = false;
   byId('sign-out').hidden = false;
   byId('who').hidden = false;
+  byId('views').hidden = false;
   byId('who').textContent = keyIdOf(key) ? `Signed in: ${keyIdOf(key)}` : 'Signed in';
   route();
   if (!queueLoaded) refreshQueue(key).catch(() => undefined); // the stream retries and reloads it
@@ -45,13 +59,16 @@ function signOut(message = '') {
   queue = [];
   queueLoaded = false;
   openFlag = null;
+  view = null;
+  kpiRequest++;
   queueItems.clear();
   // A shared tablet: leave nothing of this session in the page for the next person.
-  for (const id of ['queue', 'announcer', 'flag-body']) byId(id).replaceChildren();
-  byId('note').value = '';
-  byId('flag-view').hidden = true;
-  byId('console-view').hidden = true;
-  for (const id of ['sign-out', 'who', 'live-status']) byId(id).hidden = true;
+  for (const id of ['queue', 'announcer', 'flag-body', 'kpi-body']) byId(id).replaceChildren();
+  for (const id of ['note', 'kpi-from', 'kpi-to']) byId(id).value = '';
+  for (const id of ['kpi-period', 'kpi-error']) byId(id).textContent = '';
+  for (const id of ['flag-view', 'console-view', 'kpi-view']) byId(id).hidden = true;
+  for (const id of ['sign-out', 'who', 'live-status', 'views', 'kpi-loading'])
+    byId(id).hidden = true;
   delete byId('live-status').dataset.live;
   byId('sign-in-view').hidden = false;
   byId('sign-in-error').textContent = message;
@@ -76,7 +93,7 @@ async function signIn(event) {
     sessionStorage.setItem(KEY_STORAGE, key);
     input.value = '';
     start(key, flags);
-    byId('queue-title').focus();
+    byId(view === 'kpis' ? 'kpi-title' : 'queue-title').focus();
   } catch (e) {
     error.textContent = signInError(e);
   } finally {
@@ -105,6 +122,8 @@ function showFlagEvent(flag) {
   renderQueue();
   announce(announcement(change, flag));
   if (openFlag?.flagId === flag.flagId) void loadFlag(flag.flagId);
+  // A flag opened or decided moves the figures on screen.
+  if (view === 'kpis') void loadKpis();
 }
 
 function showLive(live) {
@@ -167,9 +186,25 @@ function fillQueueItem(link, flag, now) {
 
 function route() {
   if (!session) return;
+  const previous = view;
+  view = location.hash === KPI_ROUTE ? 'kpis' : 'flags';
+  byId('console-view').hidden = view !== 'flags';
+  byId('kpi-view').hidden = view !== 'kpis';
+  for (const [id, shows] of [
+    ['nav-flags', 'flags'],
+    ['nav-kpis', 'kpis'],
+  ])
+    if (view === shows) byId(id).setAttribute('aria-current', 'page');
+    else byId(id).removeAttribute('aria-current');
+  if (view === 'kpis') {
+    if (previous === 'kpis') return;
+    byId('kpi-title').focus();
+    return void loadKpis();
+  }
   const match = FLAG_ROUTE.exec(location.hash);
   if (match) return void openFlagView(decodeURIComponent(match[1]));
-  const wasOpen = openFlag !== null || !byId('flag-view').hidden;
+  // Back from a flag or the KPIs: the keyboard continues at the queue.
+  const wasOpen = openFlag !== null || !byId('flag-view').hidden || previous === 'kpis';
   openFlag = null;
   byId('flag-view').hidden = true;
   byId('console-view').classList.remove('has-flag');
@@ -266,7 +301,44 @@ function decision(flag) {
   return `${status} by ${flag.resolvedBy ?? 'a supervisor'}. The warehouse system has been told to ${flag.status === 'released' ? 'release' : 'quarantine'} it.`;
 }
 
+async function loadKpis() {
+  const key = session?.key;
+  const { query, error } = kpiQuery(byId('kpi-from').value, byId('kpi-to').value);
+  const request = ++kpiRequest;
+  byId('kpi-error').textContent = error ?? '';
+  byId('kpi-loading').hidden = Boolean(error);
+  if (error) return showKpis(null);
+  try {
+    const figures = await callApi(key, `/kpis${query}`);
+    if (request === kpiRequest) showKpis(figures, query !== '');
+  } catch (e) {
+    if (request !== kpiRequest) return;
+    if (e instanceof ApiError && e.status === 401)
+      return signOut('This key is no longer accepted. Sign in again.');
+    showKpis(null);
+    byId('kpi-error').textContent = kpiError(e);
+  } finally {
+    if (request === kpiRequest) byId('kpi-loading').hidden = true;
+  }
+}
+
+/** The figures, or none: those of another window or an hour ago must not pass for the ones asked. */
+function showKpis(figures, chosen = false) {
+  byId('kpi-period').textContent = figures ? kpiPeriod(figures, chosen) : '';
+  byId('kpi-body').replaceChildren(...(figures ? renderKpis(figures) : []));
+}
+
+function kpiError(error) {
+  if (!(error instanceof ApiError)) return 'DockProof cannot be reached. The KPIs cannot be shown.';
+  if (error.status === 403) return 'This key may not see the KPIs.';
+  return `The KPIs cannot be shown: ${error.message}`;
+}
+
 byId('sign-in-form').addEventListener('submit', (event) => void signIn(event));
+byId('kpi-window').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void loadKpis();
+});
 byId('sign-out').addEventListener('click', () => signOut());
 byId('resolve-form').addEventListener('submit', (event) => void resolveFlag(event));
 byId('note').addEventListener('input', checkNote);

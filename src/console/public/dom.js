@@ -29,3 +29,7 @@ const FORMAT = { dateStyle: 'short', timeStyle: 'medium' };
 export function localTime(iso) {
   return iso ? new Date(iso).toLocaleString(undefined, FORMAT) : '';
 }
+
+export function localDate(iso) {
+  return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+}

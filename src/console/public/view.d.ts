@@ -47,3 +47,47 @@ export function applyFlagEvent(
 ): { queue: FlagSummary[]; change: QueueChange };
 export function announcement(change: QueueChange, flag: FlagSummary): string | null;
 export function keyIdOf(apiKey: string): string | null;
+
+export interface SecondsSpread {
+  p50: number | null;
+  p95: number | null;
+}
+
+export interface KpiRow {
+  siteId: string | null;
+  supplierId: string | null;
+  flags: number;
+  open: number;
+  released: number;
+  quarantined: number;
+  quarantineRate: number | null;
+  falseFlagRate: number | null;
+  timeToDetectSeconds: SecondsSpread;
+  timeToResolveSeconds: SecondsSpread;
+}
+
+/** The answer of GET /api/v1/kpis. */
+export interface KpisView {
+  from: string;
+  to: string;
+  total: KpiRow;
+  bySite: KpiRow[];
+  bySupplier: KpiRow[];
+  bySiteAndSupplier: KpiRow[];
+}
+
+export interface KpiTable {
+  caption: string;
+  headings: string[];
+  rows: string[][];
+}
+
+export function formatRate(rate: number | null): string;
+export function formatDuration(seconds: number | null): string;
+export function formatSpread(spread: SecondsSpread): string;
+export function kpiCells(row: KpiRow): string[];
+export function kpiTables(view: KpisView): KpiTable[];
+export function kpiQuery(
+  firstDay: string,
+  lastDay: string,
+): { query: string; error: null } | { query: null; error: string };

@@ -130,3 +130,107 @@ export function keyIdOf(apiKey) {
   const match = /^dp_(key_[0-9a-f]+)_/.exec(apiKey);
   return match ? match[1] : null;
 }
+
+/** A share as people read it: "50%", "4.5%" below 10%; "—" when there is nothing to share. */
+export function formatRate(rate) {
+  if (typeof rate !== 'number' || !Number.isFinite(rate)) return '—';
+  const percent = rate * 100;
+  if (percent > 0 && percent < 0.1) return '< 0.1%';
+  return `${percent < 10 ? Math.round(percent * 10) / 10 : Math.round(percent)}%`;
+}
+
+/** A span of seconds: "< 1 s", "45 s", "4 min 12 s", then as ages are ("2 h 5 min"); "—" for none. */
+export function formatDuration(seconds) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '—';
+  // Below a second (or below zero, when a scanner's clock runs ahead) the difference is noise.
+  if (seconds < 1) return '< 1 s';
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600)
+    return whole % 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole / 60} min`;
+  return formatAge(0, whole * 1000);
+}
+
+/** Median and 95th percentile in one cell: "12 s / 4 min"; "—" when neither is known. */
+export function formatSpread({ p50, p95 }) {
+  if (p50 === null && p95 === null) return '—';
+  return `${formatDuration(p50)} / ${formatDuration(p95)}`;
+}
+
+const KPI_HEADINGS = [
+  'Open',
+  'Released',
+  'Quarantined',
+  'Quarantine rate',
+  'False-flag rate',
+  'Time to detect (median / 95th percentile)',
+  'Time to resolve (median / 95th percentile)',
+];
+
+/** The figures of one KPI row, in the order of KPI_HEADINGS. */
+export function kpiCells(row) {
+  return [
+    String(row.open),
+    String(row.released),
+    String(row.quarantined),
+    formatRate(row.quarantineRate),
+    formatRate(row.falseFlagRate),
+    formatSpread(row.timeToDetectSeconds),
+    formatSpread(row.timeToResolveSeconds),
+  ];
+}
+
+/** Units no certificate vouched for have no supplier. */
+function supplierName(supplierId) {
+  return supplierId ?? 'No certificate';
+}
+
+/**
+ * The KPI tables of a `GET /api/v1/kpis` answer: per site (with the sum of all when there are
+ * several), per supplier, and per site and supplier.
+ */
+export function kpiTables(view) {
+  const bySite = view.bySite.map((row) => [row.siteId, ...kpiCells(row)]);
+  if (view.bySite.length > 1) bySite.push(['All sites', ...kpiCells(view.total)]);
+  return [
+    { caption: 'KPIs by site', headings: ['Site', ...KPI_HEADINGS], rows: bySite },
+    {
+      caption: 'KPIs by supplier',
+      headings: ['Supplier', ...KPI_HEADINGS],
+      rows: view.bySupplier.map((row) => [supplierName(row.supplierId), ...kpiCells(row)]),
+    },
+    {
+      caption: 'KPIs by site and supplier',
+      headings: ['Site', 'Supplier', ...KPI_HEADINGS],
+      rows: view.bySiteAndSupplier.map((row) => [
+        row.siteId,
+        supplierName(row.supplierId),
+        ...kpiCells(row),
+      ]),
+    },
+  ];
+}
+
+/**
+ * The query of a KPI window chosen as first and last day (`YYYY-MM-DD`, the tablet's local days,
+ * both included); either may be empty, and with both empty the API's default, the last 30 days.
+ */
+export function kpiQuery(firstDay, lastDay) {
+  const from = firstDay ? localDay(firstDay) : null;
+  const to = lastDay ? localDay(lastDay, 1) : null;
+  if ((from && Number.isNaN(from.getTime())) || (to && Number.isNaN(to.getTime())))
+    return { query: null, error: 'Enter the days as year, month and day.' };
+  if (from && to && from >= to)
+    return { query: null, error: 'The first day must not be after the last.' };
+  const params = [];
+  if (from) params.push(`from=${encodeURIComponent(from.toISOString())}`);
+  if (to) params.push(`to=${encodeURIComponent(to.toISOString())}`);
+  return { query: params.length ? `?${params.join('&')}` : '', error: null };
+}
+
+/** Local midnight of `day` plus `days`. */
+function localDay(day, days = 0) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return new Date(NaN);
+  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days);
+}
