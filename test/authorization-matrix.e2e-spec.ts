@@ -238,6 +238,16 @@ const matrix: Record<string, Endpoint> = {
     call: (t) => t.get('/console'),
     ok: [200],
   },
+  'GET /docs': {
+    allowed: [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'],
+    call: (t) => t.get('/docs'),
+    ok: [200],
+  },
+  'GET /docs/openapi.json': {
+    allowed: [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'],
+    call: (t) => t.get('/docs/openapi.json'),
+    ok: [200],
+  },
   'GET /console/:file': {
     allowed: [...ROLES, 'no key', 'unknown key', 'revoked key', 'other scope'],
     call: (t) => t.get('/console/console.js'),
@@ -321,8 +331,12 @@ describe('authorization matrix', () => {
     const router = app.dockproof.app.getHttpAdapter().getInstance().router as {
       stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
     };
+    // Not routes of their own: middleware mounted for every path (the request logger's
+    // `{/*splat}`), and the static files of Swagger UI's page at /docs.
+    const notOwnRoute = (path: string) =>
+      path.includes('*') || (path.startsWith('/docs/') && path !== '/docs/openapi.json');
     const routes = router.stack.flatMap((layer) =>
-      layer.route
+      layer.route && !notOwnRoute(layer.route.path)
         ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`)
         : [],
     );

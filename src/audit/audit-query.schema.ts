@@ -19,18 +19,21 @@ const positiveInteger = (message: string) =>
 // Strict: a misspelt filter must not silently widen an auditor's query to the whole trail.
 export const auditQuerySchema = z
   .strictObject({
-    objectType: filterText.optional(),
-    objectId: filterText.optional(),
-    actor: filterText.optional(),
-    from: dateTime.optional(),
-    to: dateTime.optional(),
+    objectType: filterText.optional().meta({ example: 'certificate' }),
+    objectId: filterText.optional().meta({ example: 'CERT-2026-0042' }),
+    actor: filterText.optional().meta({ example: 'key_5c1e9a07b3d24f68' }),
+    from: dateTime.optional().meta({ example: '2026-11-01T00:00:00Z' }),
+    to: dateTime.optional().meta({ example: '2026-12-01T00:00:00Z' }),
     limit: positiveInteger(`must be an integer from 1 to ${MAX_LIST_LIMIT}`)
       .refine(
         (n) => n >= 1 && n <= MAX_LIST_LIMIT,
         `must be an integer from 1 to ${MAX_LIST_LIMIT}`,
       )
-      .optional(),
-    after: positiveInteger('must be a seq (a non-negative integer)').optional(),
+      .optional()
+      .meta({ example: '100', description: `1 to ${MAX_LIST_LIMIT}; 100 when left out.` }),
+    after: positiveInteger('must be a seq (a non-negative integer)')
+      .optional()
+      .meta({ example: '1200', description: 'The `nextCursor` of the previous page.' }),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, {
     path: ['to'],

@@ -1,3 +1,4 @@
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { identifierSchema } from '../ingestion/scan-event.schema';
 import type { ApiKeyEntity } from './api-key.entity';
@@ -36,19 +37,50 @@ export const issueApiKeySchema = z
         message: `is not used by a ${key.role} key`,
       });
     }
-  });
+  })
+  .meta({ example: { role: 'supervisor', siteIds: ['AMS1'], label: 'AMS1 dock supervisors' } });
+
+export class IssueApiKeyDto extends createZodDto(issueApiKeySchema) {}
 
 export type IssueApiKey = z.infer<typeof issueApiKeySchema>;
 
-export interface ApiKeyView {
-  keyId: string;
-  role: string;
-  supplierId: string | null;
-  siteIds: string[];
-  label: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+const apiKeyViewSchema = z.object({
+  keyId: z.string(),
+  role: z.string(),
+  supplierId: z.string().meta({ description: 'Set for supplier keys only.' }).nullable(),
+  siteIds: z.array(z.string()),
+  label: z.string(),
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+
+export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
+
+const API_KEY_EXAMPLE: ApiKeyView = {
+  keyId: 'key_5c1e9a07b3d24f68',
+  role: 'supervisor',
+  supplierId: null,
+  siteIds: ['AMS1'],
+  label: 'AMS1 dock supervisors',
+  createdAt: '2026-11-22T08:00:00.000Z',
+  revokedAt: null,
+};
+
+export class ApiKeyViewDto extends createZodDto(
+  apiKeyViewSchema.meta({ example: { ...API_KEY_EXAMPLE, revokedAt: '2026-11-23T17:30:00.000Z' } }),
+) {}
+
+/** The answer to issuing a key: the only time the key itself is shown. */
+export class IssuedApiKeyDto extends createZodDto(
+  apiKeyViewSchema
+    .extend({ apiKey: z.string().meta({ description: 'Shown this once; stored only as hashes.' }) })
+    .meta({
+      example: {
+        ...API_KEY_EXAMPLE,
+        apiKey: 'dp_key_5c1e9a07b3d24f68_q8Zt3n1VxR0cWm2L5bYp9KdA7sJf4HgE6uTiOe1Nw3Q',
+      },
+    }),
+) {}
 
 export function mapApiKey(key: ApiKeyEntity): ApiKeyView {
   return {

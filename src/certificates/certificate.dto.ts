@@ -1,7 +1,10 @@
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { describes } from '../api-docs/response-schema';
 import { identifierSchema, isoDateTimeSchema } from '../ingestion/scan-event.schema';
 import { gtinSchema, isoDateSchema } from '../registry/registry-fields';
 import { countrySchema } from '../registry/registry.dto';
+import type { CertificateView } from './certificate-view';
 import { serialCount, SerialRange } from './serial-ranges';
 
 /** A certificate covers up to this many serials, listed and in ranges together. */
@@ -34,9 +37,18 @@ const serialRangeSchema = z
  * Checked in one pass rather than element by element through zod: a million serials must
  * validate in well under a second, and a broken file reports a few problems, not a million.
  */
-const serialsSchema = z
-  .custom<string[]>(Array.isArray, 'must be an array of serials')
-  .superRefine(checkSerials);
+const arrayOfSerials = z.custom<string[]>(Array.isArray, 'must be an array of serials');
+const serialsSchema = arrayOfSerials.superRefine(checkSerials);
+// A custom check has no JSON Schema; the API document shows what checkSerials accepts.
+for (const schema of [arrayOfSerials, serialsSchema])
+  schema._zod.processJSONSchema = (_ctx, json) =>
+    Object.assign(json, {
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: MAX_SERIAL_LENGTH },
+      minItems: 1,
+      maxItems: MAX_SERIALS,
+      uniqueItems: true,
+    });
 
 export const certificateSchema = z
   .strictObject({
@@ -70,14 +82,97 @@ export const certificateSchema = z
       });
   });
 
-export const uploadCertificateSchema = z.strictObject({
-  certificate: certificateSchema,
-  signature: z
-    .string()
-    .regex(/^[A-Za-z0-9+/]{86}==$/, 'must be a base64 Ed25519 signature (64 bytes)'),
+export const uploadCertificateSchema = z
+  .strictObject({
+    certificate: certificateSchema,
+    signature: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{86}==$/, 'must be a base64 Ed25519 signature (64 bytes)')
+      .meta({
+        description:
+          "Ed25519 over the RFC 8785 canonical JSON of `certificate`, by the supplier's key.",
+      }),
+  })
+  .meta({
+    example: {
+      certificate: {
+        certificateId: 'CERT-2026-0042',
+        supplierId: 'ACME',
+        gtin: '09506000134352',
+        lot: 'ABC123',
+        countryOfOrigin: 'NL',
+        manufacturedOn: '2026-10-01',
+        expiresOn: '2028-09-30',
+        quantity: 1002,
+        serials: ['SN0001', 'SN0002'],
+        serialRanges: [{ prefix: 'SN', start: 1000, end: 1999, width: 4 }],
+        issuedAt: '2026-10-02T09:00:00Z',
+      },
+      signature:
+        '4fy11ekFAndvvuR+GQ3wL8HkhYCaTaGmXzKNPrMKuQLU1N5E20/dd7u0SBWx4MVw/8eJfZL+0BGpXCq7dzDLvQ==',
+    },
+  });
+
+export const revokeCertificateSchema = z
+  .strictObject({ reason: text(500) })
+  .meta({ example: { reason: 'lot ABC123 recalled: counterfeit labels found in the batch' } });
+
+export class UploadCertificateDto extends createZodDto(uploadCertificateSchema) {}
+export class RevokeCertificateDto extends createZodDto(revokeCertificateSchema) {}
+
+const serialRangeViewSchema = z.object({
+  prefix: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+  width: z.number().int(),
 });
 
-export const revokeCertificateSchema = z.strictObject({ reason: text(500) });
+export class CertificateViewDto extends createZodDto(
+  describes<CertificateView>()(
+    z
+      .object({
+        certificateId: z.string(),
+        supplierId: z.string(),
+        gtin: z.string(),
+        lot: z.string(),
+        countryOfOrigin: z.string().meta({ description: 'ISO 3166-1 alpha-2.' }).nullable(),
+        manufacturedOn: z.iso.date().nullable(),
+        expiresOn: z.iso.date().nullable(),
+        quantity: z.number().int().nullable(),
+        issuedAt: z.iso.datetime().nullable(),
+        serialRanges: z.array(serialRangeViewSchema),
+        listsSerials: z.boolean(),
+        serialCount: z.number().int(),
+        canonicalSha256: z.string(),
+        signatureValid: z.literal(true),
+        uploadedAt: z.iso.datetime(),
+        revokedAt: z.iso.datetime().nullable(),
+        revokedReason: z.string().meta({ description: 'Why it was revoked.' }).nullable(),
+      })
+      .meta({
+        description: 'A stored certificate: everything but the serial list.',
+        example: {
+          certificateId: 'CERT-2026-0042',
+          supplierId: 'ACME',
+          gtin: '09506000134352',
+          lot: 'ABC123',
+          countryOfOrigin: 'NL',
+          manufacturedOn: '2026-10-01',
+          expiresOn: '2028-09-30',
+          quantity: 1002,
+          issuedAt: '2026-10-02T09:00:00.000Z',
+          serialRanges: [{ prefix: 'SN', start: 1000, end: 1999, width: 4 }],
+          listsSerials: true,
+          serialCount: 1002,
+          canonicalSha256: '9f2c4b1e7a3d5f6081c2e4a6b8d0f1e3c5a7b9d1f3e5a7c9b1d3f5e7a9c1b3d5',
+          signatureValid: true,
+          uploadedAt: '2026-10-02T09:05:12.345Z',
+          revokedAt: null,
+          revokedReason: null,
+        },
+      }),
+  ),
+) {}
 
 export type Certificate = z.infer<typeof certificateSchema>;
 export type UploadCertificate = z.infer<typeof uploadCertificateSchema>;

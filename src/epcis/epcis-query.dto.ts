@@ -1,3 +1,4 @@
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { identifierSchema, isoDateTimeSchema } from '../ingestion/scan-event.schema';
 
@@ -47,22 +48,35 @@ const perPageMessage = `must be an integer from 1 to ${MAX_EVENTS_PER_PAGE}`;
 // Strict: an EPCIS query parameter this export does not implement must not be silently ignored.
 export const epcisEventsQuerySchema = z
   .strictObject({
-    siteId: identifierSchema,
+    siteId: identifierSchema.meta({ example: 'AMS1' }),
     /** Inclusive, on eventTime. */
-    from: isoDateTimeSchema.optional(),
+    from: isoDateTimeSchema
+      .optional()
+      .meta({ example: '2026-11-22T00:00:00Z', description: 'Inclusive, on eventTime.' }),
     /** Exclusive, on eventTime. */
-    to: isoDateTimeSchema.optional(),
+    to: isoDateTimeSchema
+      .optional()
+      .meta({ example: '2026-11-23T00:00:00Z', description: 'Exclusive, on eventTime.' }),
     perPage: z
       .string()
       .regex(/^\d{1,4}$/, perPageMessage)
       .transform(Number)
       .refine((n) => n >= 1 && n <= MAX_EVENTS_PER_PAGE, perPageMessage)
-      .optional(),
-    nextPageToken: pageTokenSchema.optional(),
+      .optional()
+      .meta({
+        example: '100',
+        description: `1 to ${MAX_EVENTS_PER_PAGE}; ${DEFAULT_EVENTS_PER_PAGE} when left out.`,
+      }),
+    nextPageToken: pageTokenSchema.optional().meta({
+      example: 'WyIyMDI2LTExLTIyVDA4OjE1OjAyLjEyMzAwMFoiLCI3ZDNiNmYwZS0wMDAxIl0',
+      description: 'From the previous page\'s `Link: rel="next"` header.',
+    }),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
     path: ['to'],
     message: 'must not be before from',
   });
+
+export class EpcisEventsQueryDto extends createZodDto(epcisEventsQuerySchema) {}
 
 export type EpcisEventsQuery = z.infer<typeof epcisEventsQuerySchema>;

@@ -1,3 +1,4 @@
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { identifierSchema } from '../ingestion/scan-event.schema';
 import { gtinSchema, lotSchema, serialSchema, ssccSchema } from '../registry/registry-fields';
@@ -42,17 +43,37 @@ const palletSchema = z.object({
     .max(10_000, 'must list at most 10000 items'),
 });
 
-export const createManifestSchema = z.object({
-  manifestId: identifierSchema,
-  supplierId: identifierSchema,
-  carrierId: identifierSchema,
-  siteId: identifierSchema,
-  pallets: z
-    .array(palletSchema)
-    .min(1, 'must list at least one pallet')
-    .max(10_000, 'must list at most 10000 pallets')
-    .superRefine(eachSsccOnce),
-});
+export const createManifestSchema = z
+  .object({
+    manifestId: identifierSchema,
+    supplierId: identifierSchema,
+    carrierId: identifierSchema,
+    siteId: identifierSchema,
+    pallets: z
+      .array(palletSchema)
+      .min(1, 'must list at least one pallet')
+      .max(10_000, 'must list at most 10000 pallets')
+      .superRefine(eachSsccOnce),
+  })
+  .meta({
+    example: {
+      manifestId: 'MAN-2026-1187',
+      supplierId: 'ACME',
+      carrierId: 'DHL-NL',
+      siteId: 'AMS1',
+      pallets: [
+        {
+          sscc: '106141412345678908',
+          items: [
+            { gtin: '09506000134352', lot: 'ABC123', serials: ['SN0001', 'SN0002'] },
+            { gtin: '09506000134352', lot: 'ABC124', quantity: 40 },
+          ],
+        },
+      ],
+    },
+  });
+
+export class CreateManifestDto extends createZodDto(createManifestSchema) {}
 
 export type CreateManifest = z.infer<typeof createManifestSchema>;
 export type ManifestPallet = CreateManifest['pallets'][number];

@@ -1,7 +1,10 @@
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { describes } from '../api-docs/response-schema';
 import { normaliseGtin, validateElement } from '../gs1/element';
 import { parseGs1Date } from '../gs1/gs1-date';
 import { attempt } from '../gs1/gs1-error';
+import type { LvmResponse } from './partner-verification.service';
 
 // The value must pass the GS1 rules of its AI (charset, length, check digit, date); the message
 // is the parser's own, e.g. "(01) GTIN 09506000134353 has a wrong check digit (expected 2)".
@@ -40,17 +43,55 @@ const LINK_TYPES = [
 export const verifyQuerySchema = z.object({
   '17': gs1Value('17')
     .transform((yymmdd) => parseGs1Date(yymmdd, new Date()) ?? yymmdd)
-    .optional(),
+    .optional()
+    .meta({ example: '280930', description: 'The expiry date on the pack (AI 17, YYMMDD).' }),
   linkType: z
     .string()
     .refine((v) => LINK_TYPES.includes(v), 'must be gs1:verificationService')
-    .optional(),
+    .optional()
+    .meta({ example: 'gs1:verificationService' }),
   context: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a context name such as dscsaSaleableReturn')
-    .optional(),
-  reqGLN: gs1Value('414').optional(),
-  corrUUID: z.guid('must be a UUID').optional(),
+    .optional()
+    .meta({ example: 'dscsaSaleableReturn' }),
+  reqGLN: gs1Value('414')
+    .optional()
+    .meta({ example: '9506000134369', description: "The requester's GLN (AI 414)." }),
+  corrUUID: z
+    .guid('must be a UUID')
+    .optional()
+    .meta({ example: '2078fbac-b09d-41df-8364-6706eeca475f', description: 'Echoed back.' }),
 });
+
+export class VerifyQueryDto extends createZodDto(verifyQuerySchema) {}
+
+export class LvmResponseDto extends createZodDto(
+  describes<LvmResponse>()(
+    z.object({
+      verificationTimestamp: z.iso.datetime(),
+      data: z.object({
+        verified: z.boolean(),
+        verificationFailureReason: z
+          .enum([
+            'No_match_GTIN_Serial',
+            'No_match_GTIN_Serial_Lot',
+            'No_match_GTIN_Serial_Expiry',
+            'No_match_GTIN_Serial_Lot_Expiry',
+            'No_reason_provided',
+          ])
+          .optional(),
+        additionalInfo: z.enum(['Recalled', 'Suspect', 'Expired']).optional(),
+      }),
+      corrUUID: z.string(),
+    }),
+  ).meta({
+    example: {
+      verificationTimestamp: '2026-11-22T10:12:00.000Z',
+      data: { verified: true },
+      corrUUID: '2078fbac-b09d-41df-8364-6706eeca475f',
+    },
+  }),
+) {}
 
 export type VerifyQuery = z.infer<typeof verifyQuerySchema>;

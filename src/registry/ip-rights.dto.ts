@@ -1,3 +1,4 @@
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { identifierSchema } from '../ingestion/scan-event.schema';
 import {
@@ -24,7 +25,20 @@ export const createIpRightSchema = z
     validFrom: isoDateSchema,
     validUntil: isoDateSchema,
   })
-  .superRefine(validityInOrder);
+  .superRefine(validityInOrder)
+  .meta({
+    example: {
+      rightId: 'TM-EU-018274411',
+      kind: 'trademark',
+      title: 'ACME word mark',
+      owner: 'Acme Pharma B.V.',
+      registrationNumber: '018274411',
+      jurisdictions: ['EU'],
+      gtinPrefixes: ['0950600'],
+      validFrom: '2020-05-01',
+      validUntil: '2030-04-30',
+    },
+  });
 
 export const createClearanceSchema = z
   .object({
@@ -40,7 +54,22 @@ export const createClearanceSchema = z
     validFrom: isoDateSchema,
     validUntil: isoDateSchema,
   })
-  .superRefine(validityInOrder);
+  .superRefine(validityInOrder)
+  .meta({
+    example: {
+      clearanceId: 'CLR-ACME-2026-07',
+      supplierId: 'ACME',
+      gtin: '09506000134352',
+      lot: null,
+      markets: ['EEA'],
+      rightIds: ['TM-EU-018274411'],
+      validFrom: '2026-01-01',
+      validUntil: '2026-12-31',
+    },
+  });
+
+export class CreateIpRightDto extends createZodDto(createIpRightSchema) {}
+export class CreateClearanceDto extends createZodDto(createClearanceSchema) {}
 
 export type CreateIpRight = z.infer<typeof createIpRightSchema>;
 export type CreateClearance = z.infer<typeof createClearanceSchema>;

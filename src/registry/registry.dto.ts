@@ -1,6 +1,9 @@
 import { createPublicKey } from 'node:crypto';
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { describes } from '../api-docs/response-schema';
 import { identifierSchema } from '../ingestion/scan-event.schema';
+import type { SupplierRisk } from './supplier-risk';
 
 export const countrySchema = z
   .string()
@@ -19,19 +22,36 @@ export const ed25519PublicKeySchema = z
     'must be an Ed25519 public key in SPKI PEM ("-----BEGIN PUBLIC KEY-----")',
   );
 
-export const createSiteSchema = z.object({
-  siteId: identifierSchema,
-  name: nameSchema,
-  country: countrySchema,
-});
+const PUBLIC_KEY_EXAMPLE =
+  '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAVg+nLn0gPca6RCwUh6MeQWR+V/p29WrPnJuQW5JdgBQ=\n-----END PUBLIC KEY-----\n';
 
-export const createSupplierSchema = z.object({
-  supplierId: identifierSchema,
-  name: nameSchema,
-  country: countrySchema,
-  publicKey: ed25519PublicKeySchema,
-  status: z.enum(['active', 'suspended']).default('active'),
-});
+export const createSiteSchema = z
+  .object({
+    siteId: identifierSchema,
+    name: nameSchema,
+    country: countrySchema,
+  })
+  .meta({ example: { siteId: 'AMS1', name: 'Amsterdam DC 1', country: 'NL' } });
+
+const SUPPLIER_EXAMPLE = {
+  supplierId: 'ACME',
+  name: 'Acme Pharma B.V.',
+  country: 'NL',
+  publicKey: PUBLIC_KEY_EXAMPLE,
+  status: 'active',
+} as const;
+
+export const createSupplierSchema = z
+  .object({
+    supplierId: identifierSchema,
+    name: nameSchema,
+    country: countrySchema,
+    publicKey: ed25519PublicKeySchema.meta({
+      description: 'Verifies the certificates the supplier signs.',
+    }),
+    status: z.enum(['active', 'suspended']).default('active'),
+  })
+  .meta({ example: SUPPLIER_EXAMPLE });
 
 export const updateSupplierSchema = z
   .object({
@@ -41,7 +61,41 @@ export const updateSupplierSchema = z
     status: z.enum(['active', 'suspended'], { message: 'must be "active" or "suspended"' }),
   })
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
+  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field')
+  .meta({ example: { status: 'suspended' } });
+
+export class CreateSiteDto extends createZodDto(createSiteSchema) {}
+export class CreateSupplierDto extends createZodDto(createSupplierSchema) {}
+export class UpdateSupplierDto extends createZodDto(updateSupplierSchema) {}
+
+const supplierRiskSchema = describes<SupplierRisk>()(
+  z.object({
+    score: z.number().meta({ description: '0-100, from recent quarantines of its units.' }),
+    quarantines: z.number().int(),
+    quarantinedUnits: z.number().int(),
+    lastQuarantineAt: z.iso.datetime().nullable(),
+  }),
+);
+
+export class SupplierWithRiskDto extends createZodDto(
+  describes<CreateSupplier & { risk: SupplierRisk }>()(
+    z.object({
+      ...createSupplierSchema.shape,
+      status: z.enum(['active', 'suspended']),
+      risk: supplierRiskSchema,
+    }),
+  ).meta({
+    example: {
+      ...SUPPLIER_EXAMPLE,
+      risk: {
+        score: 14,
+        quarantines: 2,
+        quarantinedUnits: 37,
+        lastQuarantineAt: '2026-11-02T14:03:11.000Z',
+      },
+    },
+  }),
+) {}
 
 export type CreateSite = z.infer<typeof createSiteSchema>;
 export type CreateSupplier = z.infer<typeof createSupplierSchema>;

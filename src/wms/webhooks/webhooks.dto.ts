@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { webhookUrlProblem } from './webhook-target';
 
@@ -19,44 +20,97 @@ export function isWebhookSecret(value: string): boolean {
 
 /** Private targets are refused unless the operator allows them (WEBHOOK_ALLOW_PRIVATE_TARGETS). */
 export function registerWebhookSchema(allowPrivateTargets: boolean) {
-  return z.strictObject({
-    url: z.string().superRefine((url, ctx) => {
-      const problem = webhookUrlProblem(url, allowPrivateTargets);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-    secret: z
-      .string()
-      .refine(isWebhookSecret, 'must be "whsec_" followed by the base64 of 24 to 64 random bytes')
-      .optional(),
-  });
+  return z
+    .strictObject({
+      url: z
+        .string()
+        .superRefine((url, ctx) => {
+          const problem = webhookUrlProblem(url, allowPrivateTargets);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .meta({
+          description:
+            'An https (or http) URL; private, loopback and link-local targets only when ' +
+            'WEBHOOK_ALLOW_PRIVATE_TARGETS is true.',
+        }),
+      secret: z
+        .string()
+        .refine(isWebhookSecret, 'must be "whsec_" followed by the base64 of 24 to 64 random bytes')
+        .optional()
+        .meta({ description: 'Your own signing secret; DockProof makes one when left out.' }),
+    })
+    .meta({ example: { url: 'https://wms.example.com/dockproof/events' } });
 }
 
 export type RegisterWebhook = z.infer<ReturnType<typeof registerWebhookSchema>>;
 
-export interface WebhookEndpointView {
-  endpointId: string;
-  siteId: string;
-  url: string;
-  enabled: boolean;
-  createdAt: string;
-}
+/** The body as documented: the stricter rule, as a default installation applies it. */
+export class RegisterWebhookDto extends createZodDto(registerWebhookSchema(false)) {}
 
+const nullableInstant = (description: string) => z.iso.datetime().meta({ description }).nullable();
+
+const webhookEndpointViewSchema = z.object({
+  endpointId: z.string(),
+  siteId: z.string(),
+  url: z.string(),
+  enabled: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+
+const registeredWebhookSchema = webhookEndpointViewSchema.extend({
+  secret: z.string().meta({ description: 'Verifies the Standard Webhooks signatures.' }),
+});
+
+const webhookEndpointStateSchema = webhookEndpointViewSchema.extend({
+  disabledAt: nullableInstant('Set when a receiver answered 410 Gone.'),
+  deliveredCount: z.number().int(),
+  failingCount: z
+    .number()
+    .int()
+    .meta({ description: 'Not delivered after an attempt: being retried, or given up.' }),
+  lastDeliveredAt: nullableInstant('The last delivery a receiver accepted.'),
+  lastAttemptAt: nullableInstant('The last attempt, whatever came of it.'),
+  lastError: z.string().meta({ description: 'What the last failed attempt met.' }).nullable(),
+  lastErrorAt: nullableInstant('When the last failed attempt was.'),
+});
+
+export type WebhookEndpointView = z.infer<typeof webhookEndpointViewSchema>;
 /** The answer to a registration: the only time the secret is shown. */
-export interface RegisteredWebhook extends WebhookEndpointView {
-  secret: string;
-}
+export type RegisteredWebhook = z.infer<typeof registeredWebhookSchema>;
+export type WebhookEndpointState = z.infer<typeof webhookEndpointStateSchema>;
 
-export interface WebhookEndpointState extends WebhookEndpointView {
-  /** Set when a receiver answered 410 Gone. */
-  disabledAt: string | null;
-  deliveredCount: number;
-  /** Messages not delivered after at least one attempt: being retried, or given up. */
-  failingCount: number;
-  lastDeliveredAt: string | null;
-  lastAttemptAt: string | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-}
+const ENDPOINT_EXAMPLE: WebhookEndpointView = {
+  endpointId: 'wh_9c41d2e07a3b5f18',
+  siteId: 'AMS1',
+  url: 'https://wms.example.com/dockproof/events',
+  enabled: true,
+  createdAt: '2026-11-20T12:00:00.000Z',
+};
+
+export class WebhookEndpointViewDto extends createZodDto(
+  webhookEndpointViewSchema.meta({ example: ENDPOINT_EXAMPLE }),
+) {}
+
+export class RegisteredWebhookDto extends createZodDto(
+  registeredWebhookSchema.meta({
+    example: { ...ENDPOINT_EXAMPLE, secret: 'whsec_Pc4l9TtPC8WG3exZnfQ3arvx3Y+vzZVt5BBugJgI21Y=' },
+  }),
+) {}
+
+export class WebhookEndpointStateDto extends createZodDto(
+  webhookEndpointStateSchema.meta({
+    example: {
+      ...ENDPOINT_EXAMPLE,
+      disabledAt: null,
+      deliveredCount: 418,
+      failingCount: 1,
+      lastDeliveredAt: '2026-11-22T08:15:04.402Z',
+      lastAttemptAt: '2026-11-22T08:16:10.000Z',
+      lastError: 'receiver answered 503',
+      lastErrorAt: '2026-11-22T08:16:10.000Z',
+    },
+  }),
+) {}
 
 export interface WebhookEndpointRow {
   endpoint_id: string;
