@@ -1,23 +1,12 @@
 import request from 'supertest';
 import { withClient } from '../src/database/with-client';
-import { withCheckDigit } from '../src/gs1/check-digit';
 import type { KpisView } from '../src/kpis/kpis.controller';
 import type { KpiRow } from '../src/kpis/kpis.repository';
 import { MetricsService } from '../src/metrics/metrics.service';
-import { issueKey } from './support/api-keys';
-import {
-  certificate,
-  createSites,
-  registerSupplier,
-  uploadCertificate,
-} from './support/certificates';
-import { scanEvent, SimulatedScanner } from './support/scanner';
-import { startTestApp, TestApp } from './support/test-app';
+import { KPI_GTIN, KpiFixture } from './support/kpi-fixture';
+import type { TestApp } from './support/test-app';
 
-const G1 = '09506000134352';
 const bearer = { type: 'bearer' as const };
-let palletNo = 700;
-const pallet = () => withCheckDigit(`1061414100000${String(palletNo++).padStart(4, '0')}`);
 
 /** `name{a="1",b="2"}` with the labels sorted, so series compare whatever order they print in. */
 function series(name: string, labels: Record<string, string>): string {
@@ -74,53 +63,23 @@ function expectedSeries(view: KpisView): Map<string, number> {
 }
 
 describe('enforcement KPIs as Prometheus metrics', () => {
+  let fixture: KpiFixture;
   let app: TestApp;
-  const scanners = new Map<string, SimulatedScanner>();
-  let supervisor: string;
   const flags: Record<string, string> = {};
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await createSites(app);
-    const acme = await registerSupplier(app, 'SUP-A');
-    await uploadCertificate(
-      app,
-      acme,
-      certificate({
-        supplierId: 'SUP-A',
-        certificateId: 'CERT-M',
-        lot: 'LM',
-        serials: undefined,
-        serialRanges: [{ prefix: 'M', start: 1, end: 999, width: 3 }],
-      }),
-    );
-    for (const site of ['AMS1', 'BRU1']) scanners.set(site, await app.connectScanner(site, 'D1'));
-    supervisor = await issueKey(app.url, app.adminKey, { role: 'supervisor', siteIds: ['AMS1'] });
+    fixture = await KpiFixture.start('LM', 'M', 700);
+    app = fixture.app;
   });
 
   afterAll(async () => {
-    for (const scanner of scanners.values()) await scanner.close();
-    await app?.close();
+    await fixture?.close();
   });
 
-  /** A pallet flagged for the unit `code`; returns the flag id. */
-  const flagPallet = async (siteId: string, code: string) => {
-    const event = scanEvent({ code, palletSscc: pallet() });
-    const scanner = scanners.get(siteId)!;
-    await scanner.scanUntilAnswered([event]);
-    const verdict = scanner.verdicts.get(event.eventId)!;
-    expect(verdict.status).toBe('suspicious');
-    return verdict.flagId!;
-  };
+  const flagPallet = (siteId: string, code: string) => fixture.flagPallet(siteId, code);
   const resolve = (flagId: string, action: 'release' | 'quarantine') =>
-    request(app.http)
-      .post(`/api/v1/flags/${flagId}/resolve`)
-      .auth(supervisor, bearer)
-      .send({ action, note: 'checked at the dock' })
-      .expect(200);
-  const kpis = async () =>
-    (await request(app.http).get('/api/v1/kpis').auth(app.adminKey, bearer).expect(200))
-      .body as KpisView;
+    fixture.resolve(flagId, action);
+  const kpis = () => fixture.kpis();
   const scrape = async () =>
     kpiSeries(
       (await request(app.http).get('/metrics').auth(app.adminKey, bearer).expect(200)).text,
@@ -128,10 +87,10 @@ describe('enforcement KPIs as Prometheus metrics', () => {
 
   it('gives the figures of GET /api/v1/kpis per site, per supplier and in all', async () => {
     // A serial SUP-A's certificate does not list, and a lot no certificate covers (no supplier).
-    flags.quarantined = await flagPallet('AMS1', `(01)${G1}(10)LM(21)X001`);
-    flags.released = await flagPallet('AMS1', `(01)${G1}(10)LM(21)X002`);
-    flags.open = await flagPallet('AMS1', `(01)${G1}(10)NOCERT(21)X003`);
-    await flagPallet('BRU1', `(01)${G1}(10)LM(21)X004`);
+    flags.quarantined = await flagPallet('AMS1', `(01)${KPI_GTIN}(10)LM(21)X001`);
+    flags.released = await flagPallet('AMS1', `(01)${KPI_GTIN}(10)LM(21)X002`);
+    flags.open = await flagPallet('AMS1', `(01)${KPI_GTIN}(10)NOCERT(21)X003`);
+    await flagPallet('BRU1', `(01)${KPI_GTIN}(10)LM(21)X004`);
     await resolve(flags.quarantined, 'quarantine');
     await resolve(flags.released, 'release');
 

@@ -1,68 +1,25 @@
 import request from 'supertest';
-import { withCheckDigit } from '../src/gs1/check-digit';
-import type { KpisView } from '../src/kpis/kpis.controller';
-import { issueKey } from './support/api-keys';
-import {
-  certificate,
-  createSites,
-  registerSupplier,
-  uploadCertificate,
-} from './support/certificates';
-import { scanEvent, SimulatedScanner } from './support/scanner';
-import { startTestApp, TestApp } from './support/test-app';
+import { KPI_GTIN, KpiFixture } from './support/kpi-fixture';
 
-const G1 = '09506000134352';
 const bearer = { type: 'bearer' as const };
-let palletNo = 500;
-const pallet = () => withCheckDigit(`1061414100000${String(palletNo++).padStart(4, '0')}`);
 
 describe('enforcement KPIs', () => {
-  let app: TestApp;
-  const scanners = new Map<string, SimulatedScanner>();
-  let supervisor: string;
+  let fixture: KpiFixture;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await createSites(app);
-    const acme = await registerSupplier(app, 'SUP-A');
-    await uploadCertificate(
-      app,
-      acme,
-      certificate({
-        supplierId: 'SUP-A',
-        certificateId: 'CERT-K',
-        lot: 'LK',
-        serials: undefined,
-        serialRanges: [{ prefix: 'K', start: 1, end: 999, width: 3 }],
-      }),
-    );
-    for (const site of ['AMS1', 'BRU1']) scanners.set(site, await app.connectScanner(site, 'D1'));
-    supervisor = await issueKey(app.url, app.adminKey, { role: 'supervisor', siteIds: ['AMS1'] });
+    fixture = await KpiFixture.start('LK', 'K', 500);
   });
 
   afterAll(async () => {
-    for (const scanner of scanners.values()) await scanner.close();
-    await app?.close();
+    await fixture?.close();
   });
 
   /** A pallet flagged by a serial its certificate does not list; returns the flag id. */
-  const flagPallet = async (siteId: string, serial: string) => {
-    const event = scanEvent({ code: `(01)${G1}(10)LK(21)${serial}`, palletSscc: pallet() });
-    const scanner = scanners.get(siteId)!;
-    await scanner.scanUntilAnswered([event]);
-    const verdict = scanner.verdicts.get(event.eventId)!;
-    expect(verdict.status).toBe('suspicious');
-    return verdict.flagId!;
-  };
+  const flagPallet = (siteId: string, serial: string) =>
+    fixture.flagPallet(siteId, `(01)${KPI_GTIN}(10)LK(21)${serial}`);
   const resolve = (flagId: string, action: 'release' | 'quarantine') =>
-    request(app.http)
-      .post(`/api/v1/flags/${flagId}/resolve`)
-      .auth(supervisor, bearer)
-      .send({ action, note: 'checked at the dock' })
-      .expect(200);
-  const kpis = async (key = app.adminKey, query = '') =>
-    (await request(app.http).get(`/api/v1/kpis${query}`).auth(key, bearer).expect(200))
-      .body as KpisView;
+    fixture.resolve(flagId, action);
+  const kpis = (key?: string, query?: string) => fixture.kpis(key, query);
 
   it('counts flags per site and supplier, and moves as flags are resolved', async () => {
     const quarantined = await flagPallet('AMS1', 'X001');
@@ -102,6 +59,7 @@ describe('enforcement KPIs', () => {
   });
 
   it("shows a supervisor its sites' figures only", async () => {
+    const { app, supervisor } = fixture;
     const mine = await kpis(supervisor);
     expect(mine.bySite.map((r) => r.siteId)).toEqual(['AMS1']);
     expect(mine.total.flags).toBe(3);
@@ -111,6 +69,7 @@ describe('enforcement KPIs', () => {
   });
 
   it('takes the flags opened in the window, and names a bad window', async () => {
+    const { app } = fixture;
     const later = new Date(Date.now() + 60_000).toISOString();
     const empty = await kpis(app.adminKey, `?from=${encodeURIComponent(later)}`);
     expect(empty).toMatchObject({ total: { flags: 0, quarantineRate: null }, bySite: [] });
