@@ -1,6 +1,6 @@
 # Build stage: the same steps as CI (`npm ci`, `npm run build`), then only the production
 # dependencies are kept. src/deploy/dockerfile.spec.ts checks these facts.
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,7 +12,7 @@ RUN npm run build
 RUN npm prune --omit=dev
 
 # Run stage: production dependencies and the build only, as a non-root user.
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
