@@ -1,4 +1,4 @@
-/* global window, sessionStorage, location, history, setInterval, clearInterval, AbortController */
+/* global window, sessionStorage, location, history, setInterval, clearInterval, setTimeout, clearTimeout, AbortController */
 // The supervisor console: sign in with a key, follow the open-flag queue live, decide a flag,
 // see the enforcement KPIs of the key's sites.
 import { ApiError, callApi, followFlags, listOpenFlags } from './api.js';
@@ -19,6 +19,7 @@ import {
 const KEY_STORAGE = 'dockproof.apiKey';
 const FLAG_ROUTE = /^#\/flags\/(.+)$/;
 const KPI_ROUTE = '#/kpis';
+const KPI_REFRESH_MS = 1_000;
 
 let session = null; // { key, stop: AbortController, ticker }
 let queue = [];
@@ -27,6 +28,7 @@ let openFlag = null; // the FlagSummary on screen, or null
 const queueItems = new Map(); // flagId → <li>, kept so focus survives updates
 let view = null; // 'flags' or 'kpis' once signed in
 let kpiRequest = 0; // only the latest KPI answer is shown
+let kpiRefresh = null; // a timer: a burst of flag events reloads the figures once
 
 function start(key, flags = null) {
   queue = flags ?? [];
@@ -61,6 +63,8 @@ function signOut(message = '') {
   openFlag = null;
   view = null;
   kpiRequest++;
+  clearTimeout(kpiRefresh);
+  kpiRefresh = null;
   queueItems.clear();
   // A shared tablet: leave nothing of this session in the page for the next person.
   for (const id of ['queue', 'announcer', 'flag-body', 'kpi-body']) byId(id).replaceChildren();
@@ -122,8 +126,12 @@ function showFlagEvent(flag) {
   renderQueue();
   announce(announcement(change, flag));
   if (openFlag?.flagId === flag.flagId) void loadFlag(flag.flagId);
-  // A flag opened or decided moves the figures on screen.
-  if (view === 'kpis') void loadKpis();
+  // A flag opened or decided moves the figures on screen; a burst of them, once.
+  if (view === 'kpis' && !kpiRefresh)
+    kpiRefresh = setTimeout(() => {
+      kpiRefresh = null;
+      if (view === 'kpis') void loadKpis();
+    }, KPI_REFRESH_MS);
 }
 
 function showLive(live) {
