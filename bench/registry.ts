@@ -1,6 +1,7 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import type { ServiceApi } from '../scripts/support/service-api';
 import { signCertificate } from '../src/certificates/certificate-signature';
-import { Api, eachLimit } from './api';
+import { eachLimit } from './api';
 import {
   Batch,
   COMPANY_PREFIX,
@@ -32,7 +33,7 @@ const VALID_FROM = '2026-01-01';
 const VALID_UNTIL = '2035-12-31';
 
 /** Sites, suppliers with Ed25519 keys, their API keys, scanner keys and IP rights, via the API. */
-export async function loadAccounts(api: Api, adminKey: string): Promise<Accounts> {
+export async function loadAccounts(api: ServiceApi, adminKey: string): Promise<Accounts> {
   for (const site of SITES)
     await api.post('/sites', adminKey, { ...site, name: `Warehouse ${site.siteId}` });
   const suppliers = new Map<string, SupplierAccount>();
@@ -58,7 +59,7 @@ export async function loadAccounts(api: Api, adminKey: string): Promise<Accounts
 }
 
 async function issueKey(
-  api: Api,
+  api: ServiceApi,
   adminKey: string,
   request: { role: string; supplierId?: string; siteIds?: string[] },
 ): Promise<{ apiKey: string; keyId: string }> {
@@ -66,7 +67,7 @@ async function issueKey(
 }
 
 /** One right covers every benchmark GTIN in the EU; two more are in the registry but do not apply. */
-async function loadRights(api: Api, adminKey: string): Promise<void> {
+async function loadRights(api: ServiceApi, adminKey: string): Promise<void> {
   const right = (rightId: string, jurisdictions: string[], gtinPrefixes: string[]) => ({
     rightId,
     kind: 'trademark',
@@ -121,7 +122,7 @@ export function certificateOf(batch: Batch): CertificateBody {
 
 /** Signed certificate uploads through the API, as a supplier's system makes them. */
 export async function uploadCertificates(
-  api: Api,
+  api: ServiceApi,
   accounts: Accounts,
   batches: Batch[],
 ): Promise<void> {
@@ -135,7 +136,7 @@ export async function uploadCertificates(
 
 /** Every-lot EU clearances of the trademark for each GTIN, and a manifest per lane's pallet. */
 export async function loadClearancesAndManifests(
-  api: Api,
+  api: ServiceApi,
   adminKey: string,
   accounts: Accounts,
   batches: Batch[],

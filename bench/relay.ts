@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { sleep } from './api';
+import { sleep } from '../scripts/support/service-api';
 import type { Cleanup } from './cleanup';
 import type { Phase } from './options';
 import type { PublisherConfig } from './relay-publisher';

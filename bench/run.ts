@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ServiceApi } from '../scripts/support/service-api';
 import { purgeScanSessions } from '../src/broker/persistent-sessions';
 import { findFreePort } from '../src/database/free-port';
 import { withClient } from '../src/database/with-client';
-import { Api } from './api';
+import { benchApi } from './api';
 import { bulkLoadListed } from './bulk-load';
 import { Cleanup } from './cleanup';
 import { CpuSample, rssMb, sampleCpu } from './cpu';
@@ -28,7 +29,7 @@ function progress(message: string): void {
 }
 
 interface Running {
-  api: Api;
+  api: ServiceApi;
   service: ServiceProcess;
   db: BenchDatabase;
   broker: BenchBroker;
@@ -77,9 +78,9 @@ async function startService(cleanup: Cleanup, cpuProfile: boolean): Promise<Runn
     profileDir,
   );
   own.add('stop DockProof', () => service.stop());
-  const api = new Api(`http://127.0.0.1:${port}`);
+  const api = benchApi(`http://127.0.0.1:${port}`);
   const health = await service.waitHealthy(api);
-  sessions.count = Number(/\/(\d+)$/.exec(health.broker.subscribers ?? '')?.[1] ?? 256);
+  sessions.count = Number(/\/(\d+)$/.exec(String(health.broker.subscribers ?? ''))?.[1] ?? 256);
   if (profileDir) progress(`its CPU profile goes to ${profileDir} when it stops`);
   return {
     api,

@@ -1,5 +1,5 @@
 import { connectAsync, MqttClient } from 'mqtt';
-import { sleep } from './api';
+import { sleep } from '../scripts/support/service-api';
 import { CpuSample, CpuSpent, cpuSpent } from './cpu';
 import type { Lane } from './layout';
 import type { Phase } from './options';

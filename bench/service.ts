@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Api, HealthReport, sleep } from './api';
+import { ServiceApi, sleep } from '../scripts/support/service-api';
+import type { ReadinessReport } from '../src/health/health-report';
 
 export const SERVICE_MAIN = join(__dirname, '../dist/src/main.js');
 
@@ -39,7 +40,7 @@ export class ServiceProcess {
     return this.output.join('').split('\n').slice(-40).join('\n');
   }
 
-  async waitHealthy(api: Api, timeoutMs = 120_000): Promise<HealthReport> {
+  async waitHealthy(api: ServiceApi, timeoutMs = 120_000): Promise<ReadinessReport> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`DockProof exited:\n${this.log}`);

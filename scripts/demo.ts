@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { sleep } from './demo/api';
 import { DockScanner } from './demo/dock-scanner';
 import { DemoOutput } from './demo/output';
 import { PALLETS } from './demo/pallets';
@@ -13,6 +12,7 @@ import {
 } from './demo/service';
 import { checkFlags, decide, loadRegistry, Pace, runDocks, verifyAudit } from './demo/story';
 import { WmsListener } from './demo/wms';
+import { sleep } from './support/service-api';
 
 /**
  * `npm run demo`: DockProof with its embedded PostgreSQL and broker, a small registry loaded through

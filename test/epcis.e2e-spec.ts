@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { EpcisObjectEvent, EpcisQueryDocument } from '../src/epcis/epcis-event';
 import { withCheckDigit } from '../src/gs1/check-digit';
 import { issueKey } from './support/api-keys';
 import {
@@ -18,39 +19,16 @@ const T0 = Date.parse('2026-11-20T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 const WINDOW = { from: at(0), to: at(3600) };
 
-interface EpcisEvent {
-  type: string;
-  eventTime: string;
-  eventTimeZoneOffset: string;
-  recordTime: string;
-  eventID: string;
-  epcList?: string[];
-  quantityList?: Array<{ epcClass: string; quantity: number }>;
-  action: string;
-  bizStep: string;
-  disposition: string;
-  readPoint: { id: string };
-  bizLocation: { id: string };
-}
-
-interface QueryDocument {
-  '@context': string;
-  type: string;
-  schemaVersion: string;
-  creationDate: string;
-  epcisBody: { queryResults: { queryName: string; resultsBody: { eventList: EpcisEvent[] } } };
-}
-
 /** A scan sent, its verdict and what its event must say about the objects seen. */
 interface Sent {
   event: ScanEventBody;
   dockId: string;
   verdict: VerdictBody;
-  identification: Pick<EpcisEvent, 'epcList' | 'quantityList'>;
+  identification: Pick<EpcisObjectEvent, 'epcList' | 'quantityList'>;
 }
 
 const eventsOf = (body: unknown) =>
-  (body as QueryDocument).epcisBody.queryResults.resultsBody.eventList;
+  (body as EpcisQueryDocument).epcisBody.queryResults.resultsBody.eventList;
 
 /** The `rel="next"` target of a Link header, or null on the last page. */
 function nextLink(res: request.Response): string | null {
@@ -207,7 +185,7 @@ describe('EPCIS 2.0 export', () => {
     const res = await exportAs(app.adminKey, { siteId: 'AMS1', ...WINDOW }).expect(200);
     expect(res.headers['gs1-epcis-version']).toBe('2.0.0');
     expect(res.headers.link).toBeUndefined();
-    const body = res.body as QueryDocument;
+    const body = res.body as EpcisQueryDocument;
     expect(epcisSchemaErrors(body)).toEqual([]);
     expect(body).toMatchObject({
       '@context': 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld',
@@ -238,7 +216,7 @@ describe('EPCIS 2.0 export', () => {
     const whole = eventsOf(
       (await exportAs(app.adminKey, { siteId: 'AMS1', ...WINDOW }).expect(200)).body,
     );
-    const walked: EpcisEvent[] = [];
+    const walked: EpcisObjectEvent[] = [];
     let res = await exportAs(app.adminKey, { siteId: 'AMS1', ...WINDOW, perPage: '2' }).expect(200);
     let pages = 1;
     for (;;) {

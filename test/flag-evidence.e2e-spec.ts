@@ -2,6 +2,8 @@ import { createHash, randomUUID, verify } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import type { AuditEntryBody } from '../src/audit/audit.controller';
+import type { EvidenceBundle } from '../src/flags/flag-evidence-bundle';
 import { withCheckDigit } from '../src/gs1/check-digit';
 import { issueKey } from './support/api-keys';
 import { certificate, registerSupplier, signed, SupplierKeys } from './support/certificates';
@@ -18,7 +20,7 @@ const HOSTILE_CODE = '<script>alert("x")</script>';
  * The audit entry hash as README and the bundle state it, written here from that statement rather
  * than through src/audit: SHA-256 of the JSON array of the nine strings.
  */
-function entryHashByHand(e: Record<string, string | number>): string {
+function entryHashByHand(e: AuditEntryBody): string {
   const fields = ['dockproof-audit-v1', e.prevHash, String(e.seq), e.at, e.actor, e.action];
   fields.push(e.objectType, e.objectId, e.payloadSha256);
   return sha256(JSON.stringify(fields));
@@ -62,6 +64,8 @@ describe('evidence bundle of a flag, for authorities', () => {
     request(app.http).post(path).auth(key, bearer).send(body);
   const evidence = (key: string, id = flagId) =>
     request(app.http).get(`/api/v1/flags/${id}/evidence`).auth(key, bearer);
+  const bundle = async (key: string, id = flagId) =>
+    (await evidence(key, id).expect(200)).body as EvidenceBundle;
   const scan = async (event: ScanEventBody): Promise<VerdictBody> => {
     await scanner.scanUntilAnswered([event]);
     return scanner.verdicts.get(event.eventId)!;
@@ -135,7 +139,7 @@ describe('evidence bundle of a flag, for authorities', () => {
   it('holds the flag, its scans, the certificate as signed with its signature checked now, the IP and the decision', async () => {
     const res = await evidence(keys.auditor).expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    const b = res.body;
+    const b = res.body as EvidenceBundle;
     expect(b).toMatchObject({
       format: 'dockproof-evidence-bundle/1',
       generatedBy: keyIdOf(keys.auditor),
@@ -164,8 +168,8 @@ describe('evidence bundle of a flag, for authorities', () => {
       { eventId: expired.eventId, serial: 'E1', certificateId: 'CERT-E' },
       { eventId: hostile.eventId, code: HOSTILE_CODE, certificateId: null },
     ]);
-    expect(b.items[0].reasons.map((r: { code: string }) => r.code)).toEqual(['EXPIRY_MISMATCH']);
-    expect(b.scans.map((s: ScanEventBody) => [s.eventId, s.code, s.scannerId]).sort()).toEqual(
+    expect(b.items[0].reasons.map((r) => r.code)).toEqual(['EXPIRY_MISMATCH']);
+    expect(b.scans.map((s) => [s.eventId, s.code, s.scannerId]).sort()).toEqual(
       [
         [expired.eventId, expired.code, 'SCN-7'],
         [hostile.eventId, HOSTILE_CODE, 'SCN-7'],
@@ -186,13 +190,13 @@ describe('evidence bundle of a flag, for authorities', () => {
     const bytes = Buffer.from(canonical(c.signed.certificate), 'utf8');
     expect(c.signatureCheck.canonicalSha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(
-      verify(null, bytes, c.supplierPublicKey, Buffer.from(c.signed.signature, 'base64')),
+      verify(null, bytes, c.supplierPublicKey!, Buffer.from(c.signed.signature, 'base64')),
     ).toBe(true);
   });
 
   it('lists the audit entries of the flag and what applied; their hashes recompute by hand', async () => {
-    const { audit, decision } = (await evidence(keys.auditor).expect(200)).body;
-    const actions = audit.entries.map((e: { action: string }) => e.action);
+    const { audit, decision } = await bundle(keys.auditor);
+    const actions = audit.entries.map((e) => e.action);
     for (const action of [
       'flag.quarantined',
       'certificate.uploaded',
@@ -207,7 +211,7 @@ describe('evidence bundle of a flag, for authorities', () => {
       expect(entry).toMatchObject({ hashValid: true, linked: true });
     }
     // Links checked against the trail itself: the entry before each is the one its prevHash names.
-    for (const entry of audit.entries.filter((e: { seq: number }) => e.seq > 1)) {
+    for (const entry of audit.entries.filter((e) => e.seq > 1)) {
       const before = await request(app.http)
         .get('/api/v1/audit')
         .query({ after: String(entry.seq - 2), limit: '1' })
@@ -217,13 +221,11 @@ describe('evidence bundle of a flag, for authorities', () => {
       expect(entryHashByHand(before.body.items[0])).toBe(entry.prevHash);
     }
     // The decision's note and status are what the trail hashed: keys sorted, no whitespace.
-    const flagEntry = audit.entries.find(
-      (e: { action: string }) => e.action === 'flag.quarantined',
-    );
+    const flagEntry = audit.entries.find((e) => e.action === 'flag.quarantined')!;
     expect(flagEntry).toMatchObject({
       objectType: 'flag',
       objectId: flagId,
-      seq: decision.auditEntry.seq,
+      seq: decision!.auditEntry!.seq,
     });
     const payload = JSON.stringify({ flagId, note: NOTE, siteId: 'AMS1', status: 'quarantined' });
     expect(sha256(payload)).toBe(flagEntry.payloadSha256);
@@ -285,15 +287,15 @@ describe('evidence bundle of a flag, for authorities', () => {
 
   it('has no decision while the flag is open', async () => {
     const open = await scan(scanEvent({ code: `(01)${G1}(10)NOPE(21)OPEN1` }));
-    const { body } = await evidence(keys.supervisor, open.flagId!).expect(200);
+    const body = await bundle(keys.supervisor, open.flagId!);
     expect(body).toMatchObject({ decision: null, certificates: [], flag: { status: 'open' } });
     expect(body.audit.entries).toEqual([]);
     expect(body.audit.verifies).toBe(true);
   });
 
   it('reports the chain broken once an audit row is altered in the database', async () => {
-    const before = (await evidence(keys.auditor).expect(200)).body;
-    const seq = before.decision.auditEntry.seq as number;
+    const before = await bundle(keys.auditor);
+    const seq = before.decision!.auditEntry!.seq;
     const tamper = (actor: string) =>
       app.db.query(`BEGIN;
         ALTER TABLE audit_entries DISABLE TRIGGER USER;
@@ -301,16 +303,16 @@ describe('evidence bundle of a flag, for authorities', () => {
         ALTER TABLE audit_entries ENABLE TRIGGER USER; COMMIT`);
     await tamper('mallory');
     try {
-      const { audit } = (await evidence(keys.auditor).expect(200)).body;
+      const { audit } = await bundle(keys.auditor);
       expect(audit).toMatchObject({ verifies: false, trail: { ok: false, firstBadEntry: seq } });
-      const entry = audit.entries.find((e: { seq: number }) => e.seq === seq);
+      const entry = audit.entries.find((e) => e.seq === seq)!;
       expect(entry).toMatchObject({ actor: 'mallory', hashValid: false });
       expect(entryHashByHand(entry)).not.toBe(entry.hash);
       const page = (await evidence(keys.auditor).query({ format: 'html' }).expect(200)).text;
       expect(page).toContain(`broken at seq ${seq}`);
     } finally {
-      await tamper(before.decision.by);
+      await tamper(before.decision!.by);
     }
-    expect((await evidence(keys.auditor).expect(200)).body.audit.verifies).toBe(true);
+    expect((await bundle(keys.auditor)).audit.verifies).toBe(true);
   });
 });

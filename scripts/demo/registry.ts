@@ -1,7 +1,7 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { signCertificate } from '../../src/certificates/certificate-signature';
 import { withCheckDigit } from '../../src/gs1/check-digit';
-import type { DemoApi } from './api';
+import type { ServiceApi } from '../support/service-api';
 
 /** GS1's example company prefix, so no real product's barcode is borrowed. */
 export const HEADPHONES = withCheckDigit('0950600013435');
@@ -44,7 +44,7 @@ const day = (offsetDays: number) =>
 
 /** Sites, suppliers with their keys, and the API keys of everyone who takes part. */
 export async function loadParties(
-  api: DemoApi,
+  api: ServiceApi,
   admin: string,
 ): Promise<{ keys: Keys; signing: Record<SupplierName, KeyObject> }> {
   for (const { docks: _docks, ...site } of SITES) await api.post('/sites', admin, site);
@@ -76,7 +76,7 @@ export async function loadParties(
 type Supplier = (typeof SUPPLIERS)[SupplierName];
 
 /** The trademark and which supplier may bring which product into which market. */
-export async function loadIpRegistry(api: DemoApi, admin: string): Promise<void> {
+export async function loadIpRegistry(api: ServiceApi, admin: string): Promise<void> {
   await api.post('/ip-rights', admin, {
     rightId: RIGHT_ID,
     kind: 'trademark',
@@ -105,7 +105,7 @@ export async function loadIpRegistry(api: DemoApi, admin: string): Promise<void>
 
 /** Each supplier signs its batch certificates with its own Ed25519 key and uploads them. */
 export async function uploadCertificates(
-  api: DemoApi,
+  api: ServiceApi,
   keys: Keys,
   signing: Record<SupplierName, KeyObject>,
 ): Promise<void> {

@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { settingsSchema } from '../../src/config/settings';
 import { findFreePort } from '../../src/database/free-port';
-import { DemoApi, sleep } from './api';
+import { ServiceApi, sleep } from '../support/service-api';
 
 /** Written into the demo's data folder: only a folder holding it is ever wiped. */
 const MARKER = 'DOCKPROOF-DEMO';
@@ -30,7 +30,7 @@ export async function stopAllServices(): Promise<void> {
 }
 
 export interface DemoService {
-  api: DemoApi;
+  api: ServiceApi;
   port: number;
   mqttUrl: string;
   adminKey: string;
@@ -83,7 +83,7 @@ export async function startService(options: {
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const api = new DemoApi(`http://127.0.0.1:${options.port}`);
+  const api = new ServiceApi(`http://127.0.0.1:${options.port}`);
   const stop = () => stopChild(child, exited);
   started.add(stop);
   try {
@@ -97,13 +97,14 @@ export async function startService(options: {
   }
 }
 
-async function waitHealthy(api: DemoApi, child: ChildProcess, logFile: string): Promise<number> {
+async function waitHealthy(api: ServiceApi, child: ChildProcess, logFile: string): Promise<number> {
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
       throw new Error(`DockProof exited with ${child.exitCode}; its log:\n${tail(logFile)}`);
     const health = await api.health();
-    if (health?.status === 'ok' && health.broker.port) return health.broker.port;
+    const brokerPort = health?.status === 'ok' ? health.broker.port : undefined;
+    if (typeof brokerPort === 'number' && brokerPort > 0) return brokerPort;
     await sleep(200);
   }
   throw new Error(`DockProof was not ready after 3 minutes; its log:\n${tail(logFile)}`);

@@ -1,4 +1,4 @@
-import { DemoApi, sleep } from './api';
+import { ServiceApi, sleep } from '../support/service-api';
 import { DockScanner, Verdict } from './dock-scanner';
 import type { DemoOutput } from './output';
 import { manifests, Pallet, PALLETS, unitCode } from './pallets';
@@ -23,7 +23,7 @@ export interface Pace {
 const REVOKED = 'stolenLabels';
 
 /** Everything through the public API, as the operator, compliance and the suppliers would. */
-export async function loadRegistry(api: DemoApi, admin: string, out: DemoOutput): Promise<Keys> {
+export async function loadRegistry(api: ServiceApi, admin: string, out: DemoOutput): Promise<Keys> {
   out.heading('Loading a small registry through the REST API');
   const { keys, signing } = await loadParties(api, admin);
   out.line(`sites: ${SITES.map((s) => `${s.siteId} ${s.name} (${s.country})`).join('; ')}`);
@@ -101,7 +101,7 @@ function report(pallet: Pallet, verdicts: Array<[string, Verdict]>, out: DemoOut
 
 /** The WMS holds each flagged pallet, and the supervisor's queue shows exactly those. */
 export async function checkFlags(
-  api: DemoApi,
+  api: ServiceApi,
   keys: Keys,
   wms: WmsListener,
   flags: Map<Pallet, string>,
@@ -131,7 +131,7 @@ export async function checkFlags(
 
 /** A supervisor quarantines the made-up serials and releases the speakers for Hamburg. */
 export async function decide(
-  api: DemoApi,
+  api: ServiceApi,
   keys: Keys,
   wms: WmsListener,
   flags: Map<Pallet, string>,
@@ -161,7 +161,7 @@ export async function decide(
 }
 
 /** The auditor checks the hash chain over every change the story made. */
-export async function verifyAudit(api: DemoApi, keys: Keys, out: DemoOutput): Promise<void> {
+export async function verifyAudit(api: ServiceApi, keys: Keys, out: DemoOutput): Promise<void> {
   out.heading('The auditor verifies the audit trail (GET /api/v1/audit/verify)');
   const chain = await api.get<{ ok: boolean; entries: number }>('/audit/verify', keys.auditor);
   out.line(`${chain.entries} entries, hash chain ${chain.ok ? 'intact' : 'BROKEN'}`);

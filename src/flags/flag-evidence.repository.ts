@@ -4,7 +4,7 @@ import type { AuditEntry } from '../audit/audit-entry';
 import type { ChainLink } from '../audit/audit-hash';
 import { AuditRow, HEAD_SQL, toAuditEntry, toChainLink } from '../audit/audit-store';
 import { findRanges } from '../certificates/certificate-serials.store';
-import type { SerialRange } from '../certificates/serial-ranges';
+import type { CertificateView } from '../certificates/certificate-view';
 
 export interface FlagScan {
   eventId: string;
@@ -37,31 +37,23 @@ export interface FlagClearance {
   validUntil: string;
 }
 
-/** A certificate row as stored, with what rebuilding and re-checking its signed form needs. */
-export interface StoredCertificate {
-  certificateId: string;
-  supplierId: string;
-  gtin: string;
-  lot: string;
-  countryOfOrigin: string | null;
-  manufacturedOn: string | null;
-  expiresOn: string | null;
-  quantity: number | null;
+/**
+ * A certificate as the API shows it, with what rebuilding and re-checking its signed form needs:
+ * `issuedAt` exactly as stored, the signature, the supplier's key and the listed serials.
+ */
+export interface StoredCertificate extends Omit<
+  CertificateView,
+  'issuedAt' | 'serialCount' | 'signatureValid'
+> {
   /** UTC, microseconds: `YYYY-MM-DDTHH:MM:SS.ffffff`, no zone. */
   issuedAtUtc: string | null;
-  listsSerials: boolean;
-  canonicalSha256: string;
   signature: string;
   uploadedBy: string | null;
-  uploadedAt: string;
-  revokedAt: string | null;
-  revokedReason: string | null;
   supplierName: string | null;
   /** The supplier's key as registered now (null: the supplier row is gone). */
   publicKey: string | null;
   /** Listed serials (none when the certificate gave only ranges or a quantity). */
   serials: string[];
-  serialRanges: SerialRange[];
 }
 
 export interface IpRightRecord {
