@@ -10,6 +10,7 @@ import { CreateWebhooks1795456800008 } from './1795456800008-CreateWebhooks';
 import { DropUnusedScanIndex1795456800009 } from './1795456800009-DropUnusedScanIndex';
 import { PartitionScansByMonth1795456800010 } from './1795456800010-PartitionScansByMonth';
 import { DropUnitsInByBatchIndex1795456800011 } from './1795456800011-DropUnitsInByBatchIndex';
+import { PrepareWmsRetention1795456800012 } from './1795456800012-PrepareWmsRetention';
 
 /** Every migration, in order; listed explicitly so the compiled app and ts-jest load the same set. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   DropUnusedScanIndex1795456800009,
   PartitionScansByMonth1795456800010,
   DropUnitsInByBatchIndex1795456800011,
+  PrepareWmsRetention1795456800012,
 ];

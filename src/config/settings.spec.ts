@@ -16,6 +16,11 @@ describe('loadSettings', () => {
     expect(loadSettings({ SCAN_RETENTION_DAYS: '400' }).SCAN_RETENTION_DAYS).toBe(400);
   });
 
+  it('keeps published outbox messages and finished webhook deliveries 30 days unless told', () => {
+    expect(loadSettings({}).OUTBOX_RETENTION_DAYS).toBe(30);
+    expect(loadSettings({ OUTBOX_RETENTION_DAYS: '7' }).OUTBOX_RETENTION_DAYS).toBe(7);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadSettings({ DATABASE_URL: '', PORT: '' })).toMatchObject({
       PORT: 3000,
@@ -36,6 +41,10 @@ describe('loadSettings', () => {
     ['SCAN_RETENTION_DAYS', '0'],
     ['SCAN_RETENTION_DAYS', '1.5'],
     ['SCAN_RETENTION_DAYS', 'a year'],
+    ['OUTBOX_RETENTION_DAYS', '0'],
+    ['OUTBOX_RETENTION_DAYS', '2.5'],
+    ['OUTBOX_RETENTION_DAYS', 'forever'],
+    ['OUTBOX_RETENTION_DAYS', '36501'],
   ])('refuses %s=%s with one message naming the setting', (name, value) => {
     expect(() => loadSettings({ [name]: value })).toThrow(InvalidSettingsError);
     expect(() => loadSettings({ [name]: value })).toThrow(new RegExp(`^Invalid setting ${name}=`));

@@ -50,6 +50,8 @@ export const settingsSchema = z.object({
     .transform((value) => value === 'true'),
   // Unset: scans and rejected messages are kept for ever; evidence goes only when the operator says.
   SCAN_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  // Published WMS messages and finished webhook deliveries are records of transport, not evidence.
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

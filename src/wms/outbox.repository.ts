@@ -63,6 +63,22 @@ export class OutboxRepository {
     await db.query(`UPDATE outbox SET published_at = $2 WHERE seq = ANY($1::bigint[])`, [seqs, at]);
   }
 
+  /**
+   * Published before `before`, at most `limit` of them: how many went. A message whose webhook
+   * deliveries are still there stays: they send its body, and refer to it.
+   */
+  async deletePublished(db: EntityManager, before: Date, limit: number): Promise<number> {
+    const [, deleted]: [unknown, number] = await db.query(
+      `DELETE FROM outbox WHERE seq IN (
+         SELECT o.seq FROM outbox o
+          WHERE o.published_at IS NOT NULL AND o.published_at < $1
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.outbox_seq = o.seq)
+          LIMIT $2)`,
+      [before, limit],
+    );
+    return deleted;
+  }
+
   /** Kept on the row, so an operator sees why a message is stuck. */
   async markFailed(db: EntityManager, seq: string, error: string): Promise<void> {
     await db.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1`, [

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** A delivery claimed for one attempt, with what it takes to send it. */
 export interface ClaimedDelivery {
@@ -58,7 +58,7 @@ const DELIVERED_SQL = `
   WITH d AS (
     UPDATE webhook_deliveries
        SET status = 'delivered', attempts = attempts + 1, claim_token = NULL,
-           last_attempt_at = now(), delivered_at = now(), last_status = $3
+           last_attempt_at = now(), delivered_at = now(), finished_at = now(), last_status = $3
      WHERE delivery_id = $1 AND claim_token = $2
     RETURNING endpoint_id)
   UPDATE webhook_endpoints e
@@ -69,6 +69,7 @@ const FAILED_SQL = `
   WITH d AS (
     UPDATE webhook_deliveries
        SET status = CASE WHEN $3::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+           finished_at = CASE WHEN $3::timestamptz IS NULL THEN now() END,
            next_attempt_at = coalesce($3::timestamptz, next_attempt_at),
            attempts = attempts + 1, claim_token = NULL, last_attempt_at = now(),
            last_status = $4, last_error = $5
@@ -82,7 +83,7 @@ const FAILED_SQL = `
 const GONE_SQL = `
   WITH d AS (
     UPDATE webhook_deliveries
-       SET status = 'failed', attempts = attempts + 1, claim_token = NULL,
+       SET status = 'failed', finished_at = now(), attempts = attempts + 1, claim_token = NULL,
            last_attempt_at = now(), last_status = $3, last_error = $4
      WHERE delivery_id = $1 AND claim_token = $2
     RETURNING endpoint_id),
@@ -93,8 +94,16 @@ const GONE_SQL = `
       FROM d WHERE e.endpoint_id = d.endpoint_id
     RETURNING e.endpoint_id)
   UPDATE webhook_deliveries q
-     SET status = 'failed', last_error = 'not sent: the endpoint was disabled (410 Gone)'
+     SET status = 'failed', finished_at = now(),
+         last_error = 'not sent: the endpoint was disabled (410 Gone)'
     FROM e WHERE q.endpoint_id = e.endpoint_id AND q.status = 'pending' AND q.delivery_id <> $1`;
+
+// Finished deliveries only (an index covers them); the caller repeats it until a batch falls short.
+const DELETE_FINISHED_SQL = `
+  DELETE FROM webhook_deliveries WHERE delivery_id IN (
+    SELECT delivery_id FROM webhook_deliveries
+     WHERE status <> 'pending' AND finished_at < $1
+     LIMIT $2)`;
 
 const RELEASE_SQL = `
   UPDATE webhook_deliveries SET claim_token = NULL, next_attempt_at = now()
@@ -151,6 +160,12 @@ export class WebhookDeliveriesRepository {
 
   async gone(deliveryId: string, claimToken: string, status: number, error: string) {
     await this.dataSource.query(GONE_SQL, [deliveryId, claimToken, status, error]);
+  }
+
+  /** Delivered or given up before `before`, at most `limit` of them: how many went. */
+  async deleteFinished(db: EntityManager, before: Date, limit: number): Promise<number> {
+    const [, deleted]: [unknown, number] = await db.query(DELETE_FINISHED_SQL, [before, limit]);
+    return deleted;
   }
 
   /** An attempt cut short by shutdown does not count: due again at once, for any instance. */

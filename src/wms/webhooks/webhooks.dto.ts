@@ -64,10 +64,10 @@ const registeredWebhookSchema = webhookEndpointViewSchema.extend({
 const webhookEndpointStateSchema = webhookEndpointViewSchema.extend({
   disabledAt: nullableInstant('Set when a receiver answered 410 Gone.'),
   deliveredCount: z.number().int(),
-  failingCount: z
-    .number()
-    .int()
-    .meta({ description: 'Not delivered after an attempt: being retried, or given up.' }),
+  failingCount: z.number().int().meta({
+    description:
+      'Not delivered after an attempt: being retried, or given up (within OUTBOX_RETENTION_DAYS).',
+  }),
   lastDeliveredAt: nullableInstant('The last delivery a receiver accepted.'),
   lastAttemptAt: nullableInstant('The last attempt, whatever came of it.'),
   lastError: z.string().meta({ description: 'What the last failed attempt met.' }).nullable(),

@@ -10,5 +10,6 @@ import { WebhooksService } from './webhooks.service';
   imports: [AuditModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookDeliveriesRepository, WebhookWorker],
+  exports: [WebhookDeliveriesRepository],
 })
 export class WebhooksModule {}
