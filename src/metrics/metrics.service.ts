@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { pgPoolOf } from '../database/pool';
 
 /** Seconds from a scans message received to its verdicts committed: a dock waits this long. */
 const ANSWER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -48,7 +48,7 @@ export class MetricsService {
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'dockproof_' });
-    const pool = () => (dataSource.driver as unknown as { master?: Pool }).master;
+    const pool = () => pgPoolOf(dataSource);
     this.gauge(
       'dockproof_db_pool_connections',
       'PostgreSQL pool connections: open in all, idle, and callers waiting for one',

@@ -6,13 +6,14 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { MessageBus } from '../broker/message-bus';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { OUTBOX_CHANNEL, OutboxRepository } from './outbox.repository';
+import { pgPoolOf } from '../database/pool';
 
 const BATCH = 100;
 // A NOTIFY wakes the relay at once; the poll only covers a listener that lost its connection.
@@ -120,7 +121,7 @@ export class WmsRelay implements OnApplicationBootstrap, OnModuleDestroy {
    * `release` never overtakes its `hold`); when its connection dies, another instance takes over.
    */
   private async listen(): Promise<void> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const pool = pgPoolOf(this.dataSource)!;
     let client: PoolClient | undefined;
     try {
       client = await pool.connect();

@@ -6,13 +6,14 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
 import { isTransientDatabaseError } from '../database/transient-error';
 import { OutboxRepository } from './outbox.repository';
 import { WebhookDeliveriesRepository } from './webhooks/webhook-deliveries.repository';
+import { pgPoolOf } from '../database/pool';
 
 const ROUND_EVERY_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -122,7 +123,7 @@ export class WmsRetention implements OnApplicationBootstrap, OnModuleDestroy {
    * other connections. A session that may still hold it is closed, not returned to the pool.
    */
   private async underLock<T>(work: () => Promise<T>): Promise<T | undefined> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const pool = pgPoolOf(this.dataSource)!;
     const session: PoolClient = await pool.connect();
     // A session that drops loses its lock, and the unlock below fails; this keeps the dropped
     // connection's error from being unhandled (it stays for a closed session, which reports too).
