@@ -1,8 +1,9 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
+import { TableStatisticsService } from './table-statistics.service';
 import { typeormOptions } from './typeorm-options';
 
 export class DatabaseNotDurableError extends Error {}
@@ -19,11 +20,11 @@ export class DatabaseNotDurableError extends Error {}
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
         await assertDurableCommits(dataSource);
-        await warnWithoutAutovacuum(dataSource);
         return dataSource;
       },
     }),
   ],
+  providers: [TableStatisticsService],
 })
 export class DatabaseModule {}
 
@@ -37,19 +38,4 @@ async function assertDurableCommits(dataSource: DataSource): Promise<void> {
       `PostgreSQL must run with synchronous_commit on and fsync on (found synchronous_commit=${synchronous_commit}, fsync=${fsync})`,
     );
   }
-}
-
-/**
- * Without autovacuum nothing ANALYZEs the tables, and the plans PostgreSQL keeps for the scan
- * commit's prepared statements stay the ones made while the tables were empty: twice on this
- * project's own test machine a look-up planned then as a sequential scan slowed every commit as
- * the table grew. Allowed, as a database may be analysed by hand or by a job, but said loudly.
- */
-async function warnWithoutAutovacuum(dataSource: DataSource): Promise<void> {
-  const [{ autovacuum }] = await dataSource.query('SHOW autovacuum');
-  if (autovacuum === 'on') return;
-  new Logger('DatabaseModule').warn(
-    'PostgreSQL runs with autovacuum off: ANALYZE the database regularly (e.g. hourly), or the ' +
-      'plans of the scan commit stay those made on empty tables and commits slow down as tables grow',
-  );
 }
