@@ -27,3 +27,15 @@ export function isTransientDatabaseError(error: unknown): boolean {
   }
   return TRANSIENT_MESSAGE.test(error.message);
 }
+
+/**
+ * For periodic maintenance (partitions, retention): the database was away or busy, or a lock was
+ * not granted within the lock timeout (SQLSTATE 55P03); the next round may well succeed.
+ */
+export function worthAnotherRound(error: unknown): boolean {
+  const codes = [
+    (error as { code?: unknown } | undefined)?.code,
+    (error as { driverError?: { code?: unknown } } | undefined)?.driverError?.code,
+  ];
+  return codes.includes('55P03') || isTransientDatabaseError(error);
+}

@@ -9,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
-import { isTransientDatabaseError } from '../database/transient-error';
+import { worthAnotherRound } from '../database/transient-error';
 import { monthsToPrepare, partitionsPastRetention } from './partition-months';
 import { PartitionedTable, ScanPartitionsRepository } from './scan-partitions.repository';
 
@@ -129,15 +129,6 @@ export class ScanPartitionsService implements OnApplicationBootstrap, BeforeAppl
       return past;
     });
   }
-}
-
-/** The database was away or busy, or a lock was not granted within the lock timeout. */
-function worthAnotherRound(error: unknown): boolean {
-  const codes = [
-    (error as { code?: unknown } | undefined)?.code,
-    (error as { driverError?: { code?: unknown } } | undefined)?.driverError?.code,
-  ];
-  return codes.includes('55P03') || isTransientDatabaseError(error);
 }
 
 function messageOf(error: unknown): string {

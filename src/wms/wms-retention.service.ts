@@ -10,7 +10,7 @@ import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { SETTINGS } from '../config/config.module';
 import type { Settings } from '../config/settings';
-import { isTransientDatabaseError } from '../database/transient-error';
+import { worthAnotherRound } from '../database/transient-error';
 import { OutboxRepository } from './outbox.repository';
 import { WebhookDeliveriesRepository } from './webhooks/webhook-deliveries.repository';
 import { pgPoolOf } from '../database/pool';
@@ -149,17 +149,9 @@ export class WmsRetention implements OnApplicationBootstrap, OnModuleDestroy {
 
   private postponed(error: unknown): void {
     const message = `WMS retention postponed to the next round: ${messageOf(error)}`;
-    if (lockNotGranted(error) || isTransientDatabaseError(error)) this.logger.warn(message);
+    if (worthAnotherRound(error)) this.logger.warn(message);
     else this.logger.error(message);
   }
-}
-
-/** SQLSTATE 55P03: a lock not granted within the lock timeout. */
-function lockNotGranted(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: unknown } } | undefined)?.driverError;
-  return (
-    (error as { code?: unknown } | undefined)?.code === '55P03' || driverError?.code === '55P03'
-  );
 }
 
 function messageOf(error: unknown): string {
