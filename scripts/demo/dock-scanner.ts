@@ -1,22 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectAsync, MqttClient } from 'mqtt';
-
-export interface ScanEvent {
-  eventId: string;
-  scannerId: string;
-  scannedAt: string;
-  direction: 'inbound';
-  code: string;
-  palletSscc?: string;
-}
-
-export interface Verdict {
-  eventId: string | null;
-  status: 'verified' | 'suspicious' | 'rejected';
-  reasons: Array<{ code: string; message: string }>;
-  item?: Record<string, string>;
-  flagId: string | null;
-}
+import type { ScanEvent } from '../../src/ingestion/scan-event.schema';
+import type { Verdict } from '../../src/verification/verdict';
 
 /** First wait for a verdict before a scan is published again (PRODUCT.md: 2 s, with back-off). */
 const RESEND_AFTER_MS = 2_000;

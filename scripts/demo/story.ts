@@ -1,5 +1,6 @@
 import { ServiceApi, sleep } from '../support/service-api';
-import { DockScanner, Verdict } from './dock-scanner';
+import type { Verdict } from '../../src/verification/verdict';
+import { DockScanner } from './dock-scanner';
 import type { DemoOutput } from './output';
 import { manifests, Pallet, PALLETS, unitCode } from './pallets';
 import {

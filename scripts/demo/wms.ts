@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectAsync, MqttClient } from 'mqtt';
+import type { WmsMessage } from '../../src/wms/wms-message';
 import type { DemoOutput } from './output';
-
-export interface WmsMessage {
-  messageId: string;
-  type: 'hold' | 'release' | 'quarantine';
-  flagId: string;
-  siteId: string;
-  palletSscc: string | null;
-  items: Array<{ serial: string | null; reasons: string[] }>;
-  note?: string;
-  resolvedBy?: string;
-}
 
 /** The warehouse management system: subscribed to every site's WMS topic, printing what it gets. */
 export class WmsListener {
