@@ -1,6 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { EVIDENCE_FORMAT, EvidenceBundle, HOW_TO_VERIFY } from './flag-evidence-bundle';
+import { FLAG_EXAMPLE } from './flags.dto';
 
 export const evidenceQuerySchema = z.strictObject({
   format: z
@@ -15,23 +16,15 @@ export class EvidenceQueryDto extends createZodDto(evidenceQuerySchema) {}
 
 const OPENED_HASH = '8d1f6a2b3c4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8';
 
+// The flag of the flag API's example, whose items the bundle lists with their scans.
+const { items: _items, ...flagFields } = FLAG_EXAMPLE;
+
 /** An open flag of a unit no certificate covers: nothing to re-check, no decision yet. */
 export const EVIDENCE_EXAMPLE: EvidenceBundle = {
   format: EVIDENCE_FORMAT,
   generatedAt: '2026-11-22T10:00:00.000Z',
   generatedBy: 'key_5c1e9a07b3d24f68',
-  flag: {
-    flagId: '3f1c2a9e-8d4b-4e7a-9c61-2b5f0d7e4a18',
-    siteId: 'AMS1',
-    palletSscc: '106141412345678908',
-    status: 'open',
-    openedAt: '2026-11-22T08:15:04.311Z',
-    updatedAt: '2026-11-22T08:15:04.311Z',
-    resolvedAt: null,
-    resolvedBy: null,
-    note: null,
-    site: { siteId: 'AMS1', name: 'Amsterdam DC 1', country: 'NL' },
-  },
+  flag: { ...flagFields, site: { siteId: 'AMS1', name: 'Amsterdam DC 1', country: 'NL' } },
   items: [
     {
       eventId: '7d3b6f0e-0002',

@@ -1,4 +1,6 @@
 // Types of view.js for its unit spec: the browser loads the plain JavaScript module as it is.
+import type { KpisView } from '../../kpis/kpis.controller';
+import type { KpiRow, SecondsSpread } from '../../kpis/kpis.repository';
 
 export interface Reason {
   code: string;
@@ -48,33 +50,8 @@ export function applyFlagEvent(
 export function announcement(change: QueueChange, flag: FlagSummary): string | null;
 export function keyIdOf(apiKey: string): string | null;
 
-export interface SecondsSpread {
-  p50: number | null;
-  p95: number | null;
-}
-
-export interface KpiRow {
-  siteId: string | null;
-  supplierId: string | null;
-  flags: number;
-  open: number;
-  released: number;
-  quarantined: number;
-  quarantineRate: number | null;
-  falseFlagRate: number | null;
-  timeToDetectSeconds: SecondsSpread;
-  timeToResolveSeconds: SecondsSpread;
-}
-
-/** The answer of GET /api/v1/kpis. */
-export interface KpisView {
-  from: string;
-  to: string;
-  total: KpiRow;
-  bySite: KpiRow[];
-  bySupplier: KpiRow[];
-  bySiteAndSupplier: KpiRow[];
-}
+// The API's own types: the console reads exactly what GET /api/v1/kpis answers.
+export type { KpiRow, KpisView, SecondsSpread };
 
 export interface KpiTable {
   caption: string;
