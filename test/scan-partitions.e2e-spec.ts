@@ -2,14 +2,13 @@ import { Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { migrations } from '../migrations';
 import { PartitionScansByMonth1795456800010 } from '../migrations/1795456800010-PartitionScansByMonth';
-import { typeormOptions } from '../src/database/typeorm-options';
 import { addMonths, monthStart } from '../src/ingestion/partition-months';
 import { ScanPartitionsService } from '../src/ingestion/scan-partitions.service';
 import { RejectedRow, ScansRepository } from '../src/ingestion/scans.repository';
 import { scanEvent, VerdictBody } from './support/scanner';
 import { startTestApp, TestApp } from './support/test-app';
+import { dataSourceUntil } from './support/migration-steps';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const partitionOf = (table: string, month: Date) =>
@@ -250,15 +249,10 @@ describe('scan tables partitioned by month', () => {
 describe('migration 1795456800010 with rows already stored', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
-  const position = migrations.indexOf(PartitionScansByMonth1795456800010);
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataSource = await new DataSource({
-      ...typeormOptions(db.url),
-      migrations: migrations.slice(0, position),
-      migrationsRun: false,
-    }).initialize();
+    dataSource = await dataSourceUntil(db.url, PartitionScansByMonth1795456800010, false);
     await dataSource.runMigrations({ transaction: 'all' });
     await db.query(
       `INSERT INTO scans (event_id, site_id, dock_id, scanner_id, direction, scanned_at,
@@ -276,11 +270,7 @@ describe('migration 1795456800010 with rows already stored', () => {
     );
     await dataSource.destroy();
     // Up to this migration only, so that undoing the last one undoes it.
-    dataSource = await new DataSource({
-      ...typeormOptions(db.url),
-      migrations: migrations.slice(0, position + 1),
-      migrationsRun: false,
-    }).initialize();
+    dataSource = await dataSourceUntil(db.url, PartitionScansByMonth1795456800010, true);
   });
 
   afterAll(async () => {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { migrations } from '../migrations';
 import { PrepareWmsRetention1795456800012 } from '../migrations/1795456800012-PrepareWmsRetention';
-import { typeormOptions } from '../src/database/typeorm-options';
 import { WmsRetention } from '../src/wms/wms-retention.service';
 import { startTestApp, TestApp, uniqueId } from './support/test-app';
+import { dataSourceUntil } from './support/migration-steps';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -227,18 +226,13 @@ describe('WMS retention: OUTBOX_RETENTION_DAYS (30 by default)', () => {
 describe('migration 1795456800012 with deliveries already stored', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
-  const position = migrations.indexOf(PrepareWmsRetention1795456800012);
   const disabledAt = new Date('2026-11-03T10:00:00Z');
   const at = (day: number) => new Date(`2026-11-0${day}T08:00:00Z`);
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataSource = await new DataSource({
-      ...typeormOptions(db.url),
-      migrations: migrations.slice(0, position),
-      migrationsRun: false,
-    }).initialize();
+    dataSource = await dataSourceUntil(db.url, PrepareWmsRetention1795456800012, false);
     await dataSource.runMigrations({ transaction: 'all' });
     const { siteId } = await siteWithEndpoint(db.query);
     const seq = await message(db.query, siteId, { created: at(1), published: at(1) });
@@ -264,11 +258,7 @@ describe('migration 1795456800012 with deliveries already stored', () => {
     ids.notSent = await insert('failed', null);
     ids.pending = await insert('pending', 2);
     await dataSource.destroy();
-    dataSource = await new DataSource({
-      ...typeormOptions(db.url),
-      migrations: migrations.slice(0, position + 1),
-      migrationsRun: false,
-    }).initialize();
+    dataSource = await dataSourceUntil(db.url, PrepareWmsRetention1795456800012, true);
   });
 
   afterAll(async () => {
